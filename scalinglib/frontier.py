@@ -1,0 +1,166 @@
+"""Compute-optimal allocation for the Chinchilla form, and the IsoFLOP (Approach 2) analysis.
+
+With C = 6 N D, minimising E + A/N^alpha + B/D^beta at fixed C gives (Hoffmann et al. Eq. 4)
+N_opt(C) = G (C/6)^a, D_opt(C) = G^-1 (C/6)^b, G = (alpha A / (beta B))^(1/(alpha+beta)),
+a = beta/(alpha+beta), b = alpha/(alpha+beta). All functions here are vectorised over parameter arrays,
+so bootstrap samples give intervals for G, a, b, N_opt directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .inputs import as_finite_array, require_positive, same_length
+
+
+def allocation(p: dict) -> dict:
+    """G, a, b from natural parameters A, B, alpha, beta (scalars or arrays)."""
+    alpha, beta = np.asarray(p["alpha"], float), np.asarray(p["beta"], float)
+    g = (alpha * np.asarray(p["A"], float) / (beta * np.asarray(p["B"], float))) ** (1.0 / (alpha + beta))
+    return {"G": g, "a": beta / (alpha + beta), "b": alpha / (alpha + beta)}
+
+
+def n_opt(p: dict, flops) -> np.ndarray:
+    al = allocation(p)
+    return al["G"] * (np.asarray(flops, float) / 6.0) ** al["a"]
+
+
+def d_opt(p: dict, flops) -> np.ndarray:
+    al = allocation(p)
+    return (np.asarray(flops, float) / 6.0) ** al["b"] / al["G"]
+
+
+def tokens_for_size(p: dict, n) -> np.ndarray:
+    """Compute-optimal tokens for a model of n parameters: invert N_opt(C) = G (C/6)^a, D = (C/6)/N."""
+    al = allocation(p)
+    n = np.asarray(n, float)
+    return (n / al["G"]) ** (1.0 / al["a"]) / n
+
+
+def loss_at(p: dict, n, d) -> np.ndarray:
+    return p["E"] + p["A"] / np.asarray(n, float) ** p["alpha"] + p["B"] / np.asarray(d, float) ** p["beta"]
+
+
+def assign_budgets(flops, budgets, tol_dex: float) -> np.ndarray:
+    """Index of the budget each run belongs to (within tol_dex in log10 C), or -1 for none."""
+    flops = as_finite_array("flops", flops)
+    require_positive("flops", flops, "budgets are matched in log space")
+    budgets = np.asarray(budgets, float)
+    dist = np.abs(np.log10(flops)[:, None] - np.log10(budgets)[None, :])
+    nearest = dist.argmin(axis=1)
+    return np.where(dist[np.arange(flops.size), nearest] <= tol_dex, nearest, -1)
+
+
+def _weighted_quadratics(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Least-squares c0 + c1 x + c2 x^2 for each weight row w (R, n); NaN rows where it is singular."""
+    basis = np.stack([np.ones_like(x), x, x * x], axis=1)                 # (n, 3)
+    xtwx = np.einsum("rn,ni,nj->rij", w, basis, basis)
+    xtwy = np.einsum("rn,ni,n->ri", w, basis, y)
+    out = np.full((w.shape[0], 3), np.nan)
+    ok = np.linalg.cond(xtwx) < 1e12
+    if ok.any():
+        out[ok] = np.linalg.solve(xtwx[ok], xtwy[ok][..., None])[..., 0]
+    return out
+
+
+@dataclass
+class IsoflopResult:
+    budgets: pd.DataFrame      # one row per budget: points, vertex, N_opt, status
+    exponent_a: float          # N_opt ∝ C^a over budgets with an interior minimum
+    coefficient: float         # N_opt = coefficient * C^a
+    n_unassigned: int          # runs not within tol_dex of any budget
+    tol_dex: float
+
+    @property
+    def exponent_b(self) -> float:
+        return 1.0 - self.exponent_a  # D_opt = C / (6 N_opt)
+
+    def n_opt(self, flops) -> np.ndarray:
+        return self.coefficient * np.asarray(flops, float) ** self.exponent_a
+
+
+def _vertices(log_n, loss, group, n_budgets, weights):
+    """For each weight row and budget: the parabola's vertex in log10 N (NaN if no interior minimum)."""
+    r = weights.shape[0]
+    vertex = np.full((r, n_budgets), np.nan)
+    curvature = np.full((r, n_budgets), np.nan)
+    for j in range(n_budgets):
+        m = group == j
+        if m.sum() < 3:
+            continue
+        c = _weighted_quadratics(log_n[m], loss[m], weights[:, m])
+        curvature[:, j] = c[:, 2]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = -c[:, 1] / (2 * c[:, 2])
+        inside = (c[:, 2] > 0) & (v >= log_n[m].min()) & (v <= log_n[m].max())
+        vertex[:, j] = np.where(inside, v, np.nan)
+    return vertex, curvature
+
+
+def _power_law(budgets, vertex):
+    """OLS of log10 N_opt on log10 C over the budgets with a vertex, per row; returns (a, log10 k)."""
+    logc = np.log10(budgets)
+    a, k = np.full(vertex.shape[0], np.nan), np.full(vertex.shape[0], np.nan)
+    for i, row in enumerate(vertex):
+        ok = np.isfinite(row)
+        if ok.sum() >= 2:
+            a[i], k[i] = np.polyfit(logc[ok], row[ok], 1)
+    return a, k
+
+
+def isoflop(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: int = 3) -> IsoflopResult:
+    """Approach 2: group runs by FLOP budget, fit loss = c0 + c1 x + c2 x^2 with x = log10 N per budget,
+    take the vertex as N_opt(C), and fit log10 N_opt = log10 k + a log10 C by least squares.
+
+    Budgets without an interior minimum (c2 <= 0, or the vertex outside the sampled N range) or with
+    fewer than `min_points` runs are listed with their status and left out of the power law.
+    """
+    n_arr = as_finite_array("params_n", params_n)
+    c_arr = as_finite_array("flops", flops)
+    l_arr = as_finite_array("loss", loss)
+    same_length({"params_n": n_arr, "flops": c_arr, "loss": l_arr})
+    require_positive("params_n", n_arr, "N_opt is fitted in log space")
+    budgets = np.sort(np.asarray(budgets, float))
+    group = assign_budgets(c_arr, budgets, tol_dex)
+    log_n = np.log10(n_arr)
+    counts = np.bincount(group[group >= 0], minlength=budgets.size)
+    vertex, curvature = _vertices(log_n, l_arr, np.where(np.isin(group, np.flatnonzero(counts >= min_points)),
+                                                         group, -1), budgets.size, np.ones((1, n_arr.size)))
+    status = []
+    for j in range(budgets.size):
+        if counts[j] < min_points:
+            status.append(f"too few runs ({counts[j]})")
+        elif not curvature[0, j] > 0:
+            status.append("no minimum (concave)")
+        elif np.isnan(vertex[0, j]):
+            status.append("minimum outside sampled N")
+        else:
+            status.append("used")
+    a, k = _power_law(budgets, vertex)
+    if not np.isfinite(a[0]):
+        raise InputError("fewer than two budgets have an interior minimum; cannot fit N_opt(C)")
+    table = pd.DataFrame({"budget_flop": budgets, "runs": counts, "N_opt": 10 ** vertex[0],
+                          "curvature": curvature[0], "status": status})
+    return IsoflopResult(table, float(a[0]), float(10 ** k[0]), int((group < 0).sum()), tol_dex)
+
+
+def isoflop_bootstrap(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: int = 3,
+                      n_resamples: int = 1000, seed: int = 0) -> np.ndarray:
+    """Exponent a of N_opt ∝ C^a on resamples of the runs, drawn with replacement within each budget
+    (so every budget keeps its number of runs). NaN where a resample leaves fewer than two usable budgets."""
+    n_arr, c_arr, l_arr = (np.asarray(v, float) for v in (params_n, flops, loss))
+    budgets = np.sort(np.asarray(budgets, float))
+    group = assign_budgets(c_arr, budgets, tol_dex)
+    counts = np.bincount(group[group >= 0], minlength=budgets.size)
+    group = np.where(np.isin(group, np.flatnonzero(counts >= min_points)), group, -1)
+    rng = np.random.default_rng(seed)
+    weights = np.zeros((n_resamples, n_arr.size))
+    for j in np.unique(group[group >= 0]):
+        members = np.flatnonzero(group == j)
+        draws = rng.choice(members, size=(n_resamples, members.size), replace=True)
+        np.add.at(weights, (np.arange(n_resamples)[:, None], draws), 1.0)
+    vertex, _ = _vertices(np.log10(n_arr), l_arr, group, budgets.size, weights)
+    return _power_law(budgets, vertex)[0]

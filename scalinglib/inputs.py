@@ -1,0 +1,53 @@
+"""Validation of numeric inputs, shared by the fitting engine and the helpers.
+
+Each check names the argument and the first offending positions, so a reader can find the bad row.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .errors import InputError
+
+_MAX_LISTED = 5
+
+
+def _positions(mask: np.ndarray, labels: Sequence | None) -> str:
+    idx = np.flatnonzero(mask)
+    shown = [labels[i] if labels is not None else int(i) for i in idx[:_MAX_LISTED]]
+    more = f" and {idx.size - _MAX_LISTED} more" if idx.size > _MAX_LISTED else ""
+    where = "rows" if labels is not None else "positions"
+    return f"{where} {shown}{more}"
+
+
+def as_finite_array(name: str, values, labels: Sequence | None = None) -> np.ndarray:
+    """A 1-D float array with no NaN or infinity; `labels` (e.g. a DataFrame index) name the rows."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"argument {name} is not numeric: {exc}") from None
+    if arr.ndim != 1:
+        raise InputError(f"argument {name} must be one-dimensional, got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise InputError(f"argument {name} has NaN or infinite values at {_positions(bad, labels)}")
+    return arr
+
+
+def require_positive(name: str, arr: np.ndarray, why: str, labels: Sequence | None = None) -> None:
+    """Raise unless every value is > 0 (a log is taken of it)."""
+    bad = arr <= 0
+    if bad.any():
+        raise InputError(
+            f"argument {name} must be > 0 because {why}; non-positive values at {_positions(bad, labels)}"
+        )
+
+
+def same_length(arrays: Mapping[str, np.ndarray]) -> int:
+    """The common length of named arrays, or an error listing every length."""
+    lengths = {k: len(v) for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{k}={n}" for k, n in lengths.items())
+        raise InputError(f"arguments have mismatched lengths: {listed}")
+    return next(iter(lengths.values()))

@@ -1,0 +1,172 @@
+"""Scaling laws as declarations: names, variables, a vectorised evaluation with its gradient, grids.
+
+A law is data, not a class hierarchy. `evaluate(p, f)` receives the parameters as a dict of (S, 1)
+columns (S = starts evaluated together) and the prepared features `f`, and returns the prediction of
+shape (S, n) in the law's own space (`space`: "log" for log y, "linear" for y) together with a
+vector-Jacobian product `vjp(v) -> (S, P)`. The fitting engine needs nothing else, so adding a law
+is adding one declaration here and one test.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .errors import InputError, UnknownNameError
+
+Evaluate = Callable[[dict, dict], "tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]"]
+
+
+@dataclass(frozen=True)
+class Law:
+    name: str
+    title: str
+    equation: str                       # LaTeX, as the paper writes the fitted form
+    params: tuple[str, ...]
+    variables: tuple[str, ...]
+    log_variables: tuple[str, ...]      # variables whose log is taken: they must be > 0
+    space: str                          # "log" or "linear": what `evaluate` returns
+    prepare: Callable[[dict], dict]     # raw variables (n,) -> features, computed once per fit
+    evaluate: Evaluate
+    start_grid: Mapping[str, tuple[float, ...]]
+    bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    natural: Callable[[dict], dict] | None = None   # fitted parameters -> the constants as printed
+
+    # -- evaluation in either space -------------------------------------------------------------
+    def _columns(self, theta: np.ndarray) -> dict:
+        return {name: theta[:, i:i + 1] for i, name in enumerate(self.params)}
+
+    def log_value_and_vjp(self, theta: np.ndarray, feats: dict):
+        value, vjp = self.evaluate(self._columns(theta), feats)
+        if self.space == "log":
+            return value, vjp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logy = np.where(value > 0, np.log(np.where(value > 0, value, 1.0)), np.nan)
+        return logy, lambda v: vjp(v / value)
+
+    def value_and_vjp(self, theta: np.ndarray, feats: dict):
+        value, vjp = self.evaluate(self._columns(theta), feats)
+        if self.space == "linear":
+            return value, vjp
+        y = np.exp(value)
+        return y, lambda v: vjp(v * y)
+
+    # -- convenience ----------------------------------------------------------------------------
+    def theta(self, params: Mapping[str, float] | np.ndarray) -> np.ndarray:
+        """Parameters as a (S, P) array, from a dict (values scalar or (S,)) or an array."""
+        if isinstance(params, Mapping):
+            missing = [p for p in self.params if p not in params]
+            if missing:
+                raise InputError(f"law {self.name!r} needs parameters {missing}")
+            return np.column_stack([np.atleast_1d(np.asarray(params[p], float)) for p in self.params])
+        arr = np.atleast_2d(np.asarray(params, float))
+        if arr.shape[1] != len(self.params):
+            raise InputError(f"law {self.name!r} takes {len(self.params)} parameters, got {arr.shape[1]}")
+        return arr
+
+    def features(self, x: Mapping[str, np.ndarray]) -> dict:
+        return self.prepare({k: np.asarray(v, float) for k, v in x.items()})
+
+    def predict(self, params, x: Mapping[str, np.ndarray]) -> np.ndarray:
+        """y at the points `x`; shape (n,) for one parameter set, (S, n) for several."""
+        theta = self.theta(params)
+        y, _ = self.value_and_vjp(theta, self.features(x))
+        return y[0] if theta.shape[0] == 1 else y
+
+    def start_points(self, grid: Mapping[str, tuple[float, ...]] | None = None,
+                     names: tuple[str, ...] | None = None) -> np.ndarray:
+        """Cartesian product of the start grid over `names` (default: every parameter), as (K, len(names))."""
+        grid = dict(self.start_grid if grid is None else grid)
+        names = self.params if names is None else names
+        missing = [p for p in names if p not in grid]
+        if missing:
+            raise InputError(f"start grid for law {self.name!r} has no values for {missing}")
+        return np.array(list(itertools.product(*(grid[p] for p in names))), dtype=float)
+
+    def natural_params(self, params: Mapping[str, np.ndarray]) -> dict:
+        return dict(params) if self.natural is None else self.natural(params)
+
+
+_REGISTRY: dict[str, Law] = {}
+
+
+def register(law: Law) -> Law:
+    if law.name in _REGISTRY:
+        raise InputError(f"a law named {law.name!r} is already registered")
+    _REGISTRY[law.name] = law
+    return law
+
+
+def get_law(law: str | Law) -> Law:
+    if isinstance(law, Law):
+        return law
+    try:
+        return _REGISTRY[law]
+    except KeyError:
+        raise UnknownNameError(f"unknown law {law!r}; known laws: {sorted(_REGISTRY)}") from None
+
+
+def known_laws() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def _arange(start: float, stop: float, step: float) -> tuple[float, ...]:
+    """Inclusive grid start, start+step, ..., stop, without float drift."""
+    n = int(round((stop - start) / step))
+    return tuple(float(start + i * step) for i in range(n + 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Hoffmann et al. (2022), Eq. 2 in the log-sum-exp parametrisation of App. D.2, Eq. 11:
+#   log L = LSE(a - alpha log N, b - beta log D, e),  A, B, E = exp(a), exp(b), exp(e).
+# ---------------------------------------------------------------------------------------------
+def _prepare_nd(x: dict) -> dict:
+    log_n, log_d = np.log(x["N"]), np.log(x["D"])
+    return {"logN": log_n, "logD": log_d, "logN_row": log_n[None, :], "logD_row": log_d[None, :]}
+
+
+def _evaluate_chinchilla(p: dict, f: dict):
+    # The hot loop of a 4,500-start fit. No max-subtraction: the terms overflow only for predicted
+    # losses beyond 1e308, where the objective becomes +inf and the line search rejects the step.
+    e1 = p["alpha"] * f["logN_row"]
+    np.subtract(p["a"], e1, out=e1)
+    np.exp(e1, out=e1)
+    e2 = p["beta"] * f["logD_row"]
+    np.subtract(p["b"], e2, out=e2)
+    np.exp(e2, out=e2)
+    big_e = np.exp(p["e"])
+    y = e1 + e2
+    y += big_e
+    log_y = np.log(y)
+
+    def vjp(v):
+        # d log y / d(a, b, e, alpha, beta) = (E1, E2, E, -E1 log N, -E2 log D) / y
+        vy = v / y
+        u1, u2 = e1 * vy, e2 * vy
+        return np.column_stack([u1.sum(1), u2.sum(1), big_e[:, 0] * vy.sum(1),
+                                -(u1 @ f["logN"]), -(u2 @ f["logD"])])
+
+    return log_y, vjp
+
+
+def _natural_chinchilla(p: dict) -> dict:
+    return {"A": np.exp(p["a"]), "B": np.exp(p["b"]), "E": np.exp(p["e"]), "alpha": p["alpha"], "beta": p["beta"]}
+
+
+CHINCHILLA = register(Law(
+    name="chinchilla",
+    title="Hoffmann et al. (2022) parametric loss, Eq. 2",
+    equation=r"L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\beta}}",
+    params=("a", "b", "e", "alpha", "beta"),
+    variables=("N", "D"),
+    log_variables=("N", "D"),
+    space="log",
+    prepare=_prepare_nd,
+    evaluate=_evaluate_chinchilla,
+    # App. D.2: 6 x 6 x 5 x 5 x 5 = 4,500 starts.
+    start_grid={"a": _arange(0, 25, 5), "b": _arange(0, 25, 5), "e": _arange(-1, 1, 0.5),
+                "alpha": _arange(0, 2, 0.5), "beta": _arange(0, 2, 0.5)},
+    natural=_natural_chinchilla,
+))

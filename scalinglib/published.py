@@ -1,0 +1,62 @@
+"""Published constants as printed in the papers, read from data/published.yaml.
+
+Each value carries its paper (bibtex key), its location in the paper, and an `uncertain` mark where
+our source could not confirm it; chapters must show that mark wherever the value is shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .data import data_dir
+from .errors import DataIntegrityError, UnknownNameError
+
+
+@dataclass(frozen=True)
+class Published:
+    id: str
+    value: float
+    paper: str                          # bibtex key in references.bib
+    location: str                       # e.g. "Eq. 10, App. D.2"
+    interval: tuple[float, float] | None = None
+    interval_kind: str | None = None    # what the interval is, as the paper says
+    note: str | None = None
+    uncertain: bool = False
+
+    @property
+    def where(self) -> str:
+        mark = " (uncertain)" if self.uncertain else ""
+        return f"{self.location}{mark}"
+
+
+@lru_cache(maxsize=None)
+def _table(path: Path) -> dict:
+    doc = yaml.safe_load(path.read_text()) or {}
+    out = {}
+    for item in doc.get("quantities", []):
+        missing = [k for k in ("id", "value", "paper", "location") if k not in item]
+        if missing:
+            raise DataIntegrityError(f"{path}: entry {item.get('id', item)!r} lacks {missing}")
+        if item["id"] in out:
+            raise DataIntegrityError(f"{path}: id {item['id']!r} appears twice")
+        interval = tuple(item["interval"]) if item.get("interval") is not None else None
+        out[item["id"]] = Published(item["id"], float(item["value"]), item["paper"], item["location"],
+                                    interval, item.get("interval_kind"), item.get("note"),
+                                    bool(item.get("uncertain", False)))
+    return out
+
+
+def all_published(root: Path | None = None) -> dict:
+    return _table((Path(root) if root else data_dir()) / "published.yaml")
+
+
+def published(quantity_id: str, root: Path | None = None) -> Published:
+    table = all_published(root)
+    if quantity_id not in table:
+        close = [k for k in table if k.split("/")[0] == quantity_id.split("/")[0]]
+        raise UnknownNameError(f"unknown published quantity {quantity_id!r} in data/published.yaml; "
+                               f"ids from the same paper: {close or sorted(table)[:10]}")
+    return table[quantity_id]

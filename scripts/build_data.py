@@ -1,0 +1,74 @@
+"""Build the project's tidy data tables in data/ from the raw material in ../shared/sources/.
+
+Run from the repository root:  python scripts/build_data.py [dataset ...]
+It checks each raw file's sha256 against the value its SOURCE.md records, writes the tidy CSV, and
+prints the new sha256 and row count for data/manifest.yaml. The book itself never reads ../shared:
+the tidy tables are committed, and tests/test_data.py rebuilds them from ../shared when it is present
+and checks the bytes are identical.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def _raw(relpath: str, sha256: str) -> pd.DataFrame:
+    path = SOURCES / relpath
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != sha256:
+        raise SystemExit(f"{path}: sha256 {actual} differs from the {sha256} recorded in its SOURCE.md")
+    return pd.read_csv(path)
+
+
+def chinchilla_fig4() -> pd.DataFrame:
+    """Epoch AI's digitisation of Hoffmann et al. (2022) Figure 4 (left), in the book's schema."""
+    raw = _raw("chinchilla/svg_extracted_data.csv",
+               "193478df4e90f040016431996c45682659306840ecdadf83cfb9cd5ca0aa1b30")
+    if not (raw["color"] == raw["hex_color"]).all():
+        raise SystemExit("chinchilla: 'color' and 'hex_color' differ; SOURCE.md says they are equal")
+    out = pd.DataFrame({
+        "point_id": range(len(raw)),                    # row number in Epoch's file
+        "N_params": raw["Model Size"],
+        "C_flop": raw["Training FLOP"],
+        "D_tokens": raw["Training FLOP"] / (6.0 * raw["Model Size"]),   # C = 6ND, as Epoch and the paper
+        "loss_nats": raw["loss"],
+        "svg_x": raw["x"],
+        "svg_y": raw["y"],
+        "marker_hex": raw["color"],
+    })
+    # Besiroglu et al. drop the five highest-loss points (loss >= 3.447) before fitting.
+    top5 = out["loss_nats"].nlargest(5).index
+    out["epoch_excluded"] = out.index.isin(top5)
+    return out
+
+
+BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4)}
+
+
+def render(name: str) -> bytes:
+    _, builder = BUILDERS[name]
+    buf = io.StringIO()
+    builder().to_csv(buf, index=False, lineterminator="\n")  # shortest round-trip floats
+    return buf.getvalue().encode()
+
+
+def main(names: list[str]) -> None:
+    for name in names or sorted(BUILDERS):
+        rel, _ = BUILDERS[name]
+        data = render(name)
+        target = ROOT / "data" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        rows = data.count(b"\n") - 1
+        print(f"{name}: data/{rel}  rows {rows}  sha256 {hashlib.sha256(data).hexdigest()}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
