@@ -70,6 +70,11 @@ def published_in_our_interval() -> Tolerance:
     return Tolerance("covered")
 
 
+def fmt_published(value: float) -> str:
+    """A published value as the paper prints it: its own digits, no padding."""
+    return f"{value:.6g}"
+
+
 def fmt(value: float | None, digits: int = 4) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -144,9 +149,9 @@ class CheckTable:
             repro = fmt(r.reproduced, r.digits)
             if r.interval is not None:
                 repro += f" [{fmt(r.interval[0], r.digits)}, {fmt(r.interval[1], r.digits)}]"
-            pub_text = "-" if pub is None else fmt(pub.value, r.digits)
+            pub_text = "-" if pub is None else fmt_published(pub.value)
             if pub is not None and pub.interval is not None:
-                pub_text += f" ({fmt(pub.interval[0], r.digits)}, {fmt(pub.interval[1], r.digits)})"
+                pub_text += f" ({fmt_published(pub.interval[0])}, {fmt_published(pub.interval[1])})"
             records.append({
                 "quantity": r.quantity, "published": pub_text,
                 "where": "-" if pub is None else pub.where,
@@ -159,7 +164,7 @@ class CheckTable:
     def render(self) -> str:
         frame = self.frame()
         widths = {c: max(len(c), *(len(str(v)) for v in frame[c])) for c in frame.columns}
-        lines = ["  ".join(c.ljust(widths[c]) for c in frame.columns),
+        lines = ["  ".join(c.ljust(widths[c]) for c in frame.columns).rstrip(),
                  "  ".join("-" * widths[c] for c in frame.columns)]
         for _, rec in frame.iterrows():
             lines.append("  ".join(str(rec[c]).ljust(widths[c]) for c in frame.columns).rstrip())

@@ -262,7 +262,7 @@ class FitResult:
         counts = pd.Series(self.status).value_counts()
         return pd.Series({
             "law": self.law.name, "points": self.problem.n_points, "starts": len(self.starts),
-            "best objective": self.objective, "starts in best basin": self.n_best_basin,
+            "best objective": f"{self.objective:.8g}", "starts in best basin": self.n_best_basin,
             "converged starts": int(self.converged.sum()),
             "stop reasons": ", ".join(f"{k}: {v}" for k, v in counts.items()),
             "seconds": round(self.seconds, 2), "method": self.method(),

@@ -1,0 +1,14 @@
+"""Helpers for chapters: quote computed numbers in the prose through myst_nb.glue."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def glue(name: str, value) -> None:
+    """Glue `value` under `name` without displaying it. NumPy scalars become Python numbers, so
+    `{glue:text}`name:.3f`` can format them (their repr, np.float64(...), cannot be formatted)."""
+    from myst_nb import glue as _glue  # imported here: scalinglib itself does not need the book toolchain
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    _glue(name, value, display=False)

@@ -1,0 +1,70 @@
+"""Book structure: the table of contents, citations, glue and check cells of every chapter."""
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scalinglib.published import all_published
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("execute_chapters", ROOT / "scripts" / "execute_chapters.py")
+execute_chapters = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute_chapters)
+
+TOC = execute_chapters.toc_files()
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+PAGES = [p for f in TOC for p in (ROOT / f"{f}.md", ROOT / f"{f}.ipynb") if p.exists()]
+
+
+def page_text(path: Path) -> str:
+    if path.suffix == ".md":
+        return path.read_text()
+    nb = json.loads(path.read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"])
+
+
+def test_every_toc_entry_exists():
+    missing = [f for f in TOC if not ((ROOT / f"{f}.md").exists() or (ROOT / f"{f}.ipynb").exists())]
+    assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = {f for f in TOC}
+    assert [c.name for c in CHAPTERS if f"chapters/{c.stem}" not in listed] == []
+
+
+def test_every_citation_key_exists_in_references_bib():
+    keys = set(re.findall(r"@\w+\{([^,]+),", (ROOT / "references.bib").read_text()))
+    cited = {k.strip() for p in PAGES for group in re.findall(r"\{cite[pt]?\}`([^`]+)`", page_text(p))
+             for k in group.split(",")}
+    assert cited, "no page cites anything"
+    assert not cited - keys, f"cited but not in references.bib: {sorted(cited - keys)}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_has_one_stored_check_cell_and_glues_what_it_quotes(chapter):
+    nb = json.loads(chapter.read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    checks = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert len(checks) == 1, "each chapter has exactly one reproduction-check cell marked for nbval"
+    assert ".show()" in "".join(checks[0]["source"])
+    printed = "".join("".join(o.get("text", "")) for o in checks[0].get("outputs", [])
+                      if o.get("output_type") == "stream")
+    assert "checks:" in printed, "the check cell has no stored output for nbval to compare"
+    assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
+    glue_outputs = [o for c in nb["cells"] for o in c.get("outputs", [])
+                    if "scrapbook" in o.get("metadata", {})]
+    glued = {o["metadata"]["scrapbook"]["name"] for o in glue_outputs}
+    referenced = set(re.findall(r"\{glue:text\}`(\w+)", page_text(chapter)))
+    assert not referenced - glued, f"prose quotes values that the executed chapter never glued: {sorted(referenced - glued)}"
+    reprs = [o for o in glue_outputs if "np." in "".join(next(iter(o["data"].values())))]
+    assert not reprs, "glued NumPy reprs cannot be formatted; glue Python numbers (scalinglib.book.glue)"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_quotes_only_published_ids_that_exist(chapter):
+    known = set(all_published())
+    literal_ids = set(re.findall(r"published\(\s*[\"']([^\"'{}]+)[\"']\s*\)", page_text(chapter)))
+    assert not literal_ids - known, f"unknown published ids: {sorted(literal_ids - known)}"
