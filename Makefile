@@ -42,7 +42,10 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/fit_speed.py
 
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^scalinglib' > requirements.lock.new && mv requirements.lock.new requirements.lock
+	{ echo "# Exact versions for the book and its tests (pip freeze of a working environment, Python 3.11)."; \
+	  echo "# make venv installs these; regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|scalinglib)=='; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf _build

@@ -316,9 +316,8 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
     fg = problem.objective(weights)
     t0 = time.perf_counter()
     if optimizer == "lbfgs-batched":
-        def run(first, last):
-            rows = np.arange(first, last)
-            return lbfgs_batched(lambda th, r: fg(th, rows[r]), start_arr[first:last], lo, hi, **(options or {}))
+        def run(rows):
+            return lbfgs_batched(lambda th, r: fg(th, rows[r]), start_arr[rows], lo, hi, **(options or {}))
         res = run_split(run, len(start_arr))
         name = "L-BFGS (batched, projected bounds, Armijo backtracking)"
     elif optimizer.startswith("scipy:"):

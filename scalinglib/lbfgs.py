@@ -71,9 +71,10 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
     # operation below is on contiguous arrays (no fancy indexing into the full batch).
     rows = np.flatnonzero(status == "")
     x, f, g = x_out[rows], f_out[rows], g_out[rows]
-    s_hist = np.zeros((rows.size, memory, n_par))
-    y_hist = np.zeros((rows.size, memory, n_par))
-    rho = np.zeros((rows.size, memory))     # 1 / s.y, or 0 where the slot holds no valid pair
+    # Histories are slot-major, (memory, starts, P), so each slot is one contiguous (starts, P) block.
+    s_hist = np.zeros((memory, rows.size, n_par))
+    y_hist = np.zeros((memory, rows.size, n_par))
+    rho = np.zeros((memory, rows.size))     # 1 / s.y, or 0 where the slot holds no valid pair
     gamma = np.ones(rows.size)
     finished = np.zeros(rows.size, dtype=object)   # 0 while running, else the stop reason
     alive = np.ones(rows.size, bool)
@@ -86,20 +87,20 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
         q = g.copy()
         alphas = []
         for j in order:
-            a_j = rho[:, j] * np.einsum("kp,kp->k", s_hist[:, j], q)
-            q -= a_j[:, None] * y_hist[:, j]
+            a_j = rho[j] * np.einsum("kp,kp->k", s_hist[j], q)
+            q -= a_j[:, None] * y_hist[j]
             alphas.append(a_j)
         d = gamma[:, None] * q
         for j, a_j in zip(reversed(order), reversed(alphas)):
-            b_j = rho[:, j] * np.einsum("kp,kp->k", y_hist[:, j], d)
-            d += s_hist[:, j] * (a_j - b_j)[:, None]
+            b_j = rho[j] * np.einsum("kp,kp->k", y_hist[j], d)
+            d += s_hist[j] * (a_j - b_j)[:, None]
         np.negative(d, out=d)
-        has_hist = (rho != 0).any(axis=1)
+        has_hist = (rho != 0).any(axis=0)
         # Where the L-BFGS direction is not a descent direction, use steepest descent and forget.
         bad = ~(np.einsum("kp,kp->k", g, d) < 0)
         if bad.any():
             d[bad] = -g[bad]
-            rho[bad] = 0.0
+            rho[:, bad] = 0.0
             has_hist &= ~bad
         d[((x <= lo) & (d < 0)) | ((x >= hi) & (d > 0))] = 0.0
 
@@ -114,15 +115,23 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
             ok = np.isfinite(ft) & (ft <= f[pending] + c1 * decrease)
             done = pending[ok]
             new_x[done], new_f[done], new_g[done] = trial[ok], ft[ok], gt[ok]
+            # Shrink by safeguarded quadratic interpolation of f along d (minimiser of the parabola
+            # through f(0), f'(0) and f(t)), kept within [0.1 t, 0.5 t]; plain halving where f is not finite.
+            t_fail = step[pending[~ok]]
+            rise = ft[~ok] - f[pending[~ok]] - decrease[~ok]
+            slope0 = decrease[~ok] / np.where(t_fail > 0, t_fail, 1.0)
+            with np.errstate(all="ignore"):
+                t_quad = -slope0 * t_fail ** 2 / (2.0 * rise)
+            t_new = np.where(np.isfinite(t_quad) & (rise > 0), np.clip(t_quad, 0.1 * t_fail, 0.5 * t_fail), 0.5 * t_fail)
             pending = pending[~ok]
             if pending.size == 0:
                 break
-            step[pending] *= 0.5
+            step[pending] = t_new
         # A failed search gets one more try as steepest descent; without memory to forget, it ends.
         failed = ~alive
         failed[pending] = True
         finished[failed & alive & ~has_hist] = "line-search"
-        rho[failed] = 0.0
+        rho[:, failed] = 0.0
 
         s = new_x - x
         y = new_g - g
@@ -130,8 +139,8 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
         yy = np.einsum("kp,kp->k", y, y)
         good = ~failed & (sy > 1e-12 * np.linalg.norm(s, axis=1) * np.sqrt(yy))
         slot = it % memory
-        s_hist[:, slot], y_hist[:, slot] = s, y
-        rho[:, slot] = np.where(good, 1.0 / np.where(good, sy, 1.0), 0.0)
+        s_hist[slot], y_hist[slot] = s, y
+        rho[slot] = np.where(good, 1.0 / np.where(good, sy, 1.0), 0.0)
         gamma = np.where(good, sy / np.where(good, yy, 1.0), gamma)
 
         f_old = f
@@ -152,7 +161,8 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
         if (~alive).sum() * 8 > alive.size:
             keep = alive
             rows, x, f, g, alive = rows[keep], x[keep], f[keep], g[keep], alive[keep]
-            s_hist, y_hist, rho, gamma, finished = s_hist[keep], y_hist[keep], rho[keep], gamma[keep], finished[keep]
+            s_hist, y_hist, rho = s_hist[:, keep], y_hist[:, keep], rho[:, keep]
+            gamma, finished = gamma[keep], finished[keep]
 
     rows, x, f, g = rows[alive], x[alive], f[alive], g[alive]
     x_out[rows], f_out[rows], g_out[rows], status[rows] = x, f, g, "max-iter"

@@ -20,21 +20,24 @@ PARTS = 2          # the machines this book targets have 2 cores
 _job: Callable | None = None   # set in the parent just before forking; read by the children
 
 
-def _run_part(bounds: tuple[int, int]) -> BatchResult:
-    return _job(*bounds)
+def _run_part(indices: np.ndarray) -> BatchResult:
+    return _job(indices)
 
 
 def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and os.environ.get("SCALINGLIB_NO_FORK") != "1"
 
 
-def run_split(run: Callable[[int, int], BatchResult], n_starts: int) -> BatchResult:
-    """run(lo, hi) optimises starts lo..hi-1; the parts are concatenated in order."""
+def run_split(run: Callable[[np.ndarray], BatchResult], n_starts: int) -> BatchResult:
+    """run(indices) optimises the starts at those indices; results come back in the original order.
+
+    Starts are dealt out round-robin (0, 2, 4, ... and 1, 3, 5, ...): grids are ordered, and a contiguous
+    cut would hand one process all the slow starts.
+    """
     parts = PARTS if n_starts >= PARTS * MIN_STARTS_PER_PART else 1
-    edges = np.linspace(0, n_starts, parts + 1).astype(int)
-    spans = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
     if parts == 1:
-        return run(0, n_starts)
+        return run(np.arange(n_starts))
+    spans = [np.arange(i, n_starts, parts) for i in range(parts)]
     global _job
     _job = run
     try:
@@ -42,10 +45,12 @@ def run_split(run: Callable[[int, int], BatchResult], n_starts: int) -> BatchRes
             with multiprocessing.get_context("fork").Pool(parts) as pool:
                 results = pool.map(_run_part, spans)
         else:  # same parts, same numbers, one after the other
-            results = [run(lo, hi) for lo, hi in spans]
+            results = [run(idx) for idx in spans]
     finally:
         _job = None
-    return BatchResult(
-        x=np.concatenate([r.x for r in results]), f=np.concatenate([r.f for r in results]),
-        g=np.concatenate([r.g for r in results]), status=np.concatenate([r.status for r in results]),
-        n_iter=np.concatenate([r.n_iter for r in results]), n_eval=sum(r.n_eval for r in results))
+    order = np.argsort(np.concatenate(spans), kind="stable")
+
+    def merged(field):
+        return np.concatenate([getattr(r, field) for r in results])[order]
+    return BatchResult(x=merged("x"), f=merged("f"), g=merged("g"), status=merged("status"),
+                       n_iter=merged("n_iter"), n_eval=sum(r.n_eval for r in results))
