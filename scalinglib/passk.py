@@ -1,0 +1,51 @@
+"""Unbiased pass@k and coverage (Chen et al. 2021; Brown et al. 2024, Eq. 1).
+
+With n samples of which c are correct, the chance that k samples drawn without replacement contain a
+correct one is pass@k = 1 - C(n-c, k) / C(n, k) = 1 - prod_{j=n-c+1}^{n} (1 - k/j), and 1 when n - c < k.
+The product is taken in log space, log1p(-k/j) summed, so it is exact to rounding for n = 10,000 and any
+k <= n; raw binomial coefficients would overflow. Coverage at k is the mean of pass@k over problems.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import InputError
+
+
+def _counts(name: str, values) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise InputError(f"argument {name} must be one-dimensional, got shape {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isfinite(arr)):
+        raise InputError(f"argument {name} must hold finite numbers")
+    if np.any(arr != np.round(arr)) or np.any(arr < 0):
+        bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0))[:5].tolist()
+        raise InputError(f"argument {name} must hold non-negative whole numbers; positions {bad} do not")
+    return arr.astype(np.int64)
+
+
+def pass_at_k(n_samples: int, n_correct, ks) -> np.ndarray:
+    """Unbiased pass@k, shape (problems, len(ks)), for problems with n_correct[i] correct of n_samples."""
+    n = int(n_samples)
+    c = _counts("n_correct", n_correct)
+    k = _counts("ks", np.atleast_1d(ks))
+    if n < 1:
+        raise InputError(f"argument n_samples must be at least 1, got {n_samples}")
+    if np.any(c > n):
+        raise InputError(f"argument n_correct exceeds n_samples={n} at positions {np.flatnonzero(c > n)[:5].tolist()}")
+    if np.any((k < 1) | (k > n)):
+        raise InputError(f"argument ks must lie in 1..{n}; got {k[(k < 1) | (k > n)][:5].tolist()}")
+    j = np.arange(1, n + 1, dtype=float)
+    # cum[q, m] = sum_{j <= m} log1p(-k_q / j) over j > k_q (terms with j <= k_q only occur when n - c < k).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(j[None, :] > k[:, None], np.log1p(-k[:, None] / j[None, :]), 0.0)
+    cum = np.concatenate([np.zeros((k.size, 1)), np.cumsum(terms, axis=1)], axis=1)   # cum[:, m], m = 0..n
+    log_fail = cum[:, n][None, :] - cum[:, n - c].T                                    # sum over j = n-c+1..n
+    out = 1.0 - np.exp(log_fail)
+    out[(n - c)[:, None] < k[None, :]] = 1.0
+    return out
+
+
+def coverage(n_samples: int, n_correct, ks) -> np.ndarray:
+    """Fraction of problems solved by at least one of k samples: the mean of pass@k over problems."""
+    return pass_at_k(n_samples, n_correct, ks).mean(axis=0)

@@ -1,0 +1,54 @@
+"""The unbiased pass@k estimator against exact small cases and brute force over subsets."""
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from scalinglib import passk
+from scalinglib.errors import InputError
+
+
+@pytest.mark.parametrize("n,c,k", [(10, 0, 1), (10, 3, 1), (10, 3, 4), (10, 3, 8), (10, 10, 5), (20, 1, 19),
+                                   (200, 7, 50), (10000, 1, 1), (10000, 1, 10000), (10000, 37, 250)])
+def test_matches_exact_binomial_ratio(n, c, k):
+    exact = 1.0 - math.comb(n - c, k) / math.comb(n, k) if n - c >= k else 1.0
+    assert passk.pass_at_k(n, [c], [k])[0, 0] == pytest.approx(exact, rel=1e-12, abs=1e-15)
+
+
+def test_matches_brute_force_average_over_all_subsets():
+    n = 7
+    for pattern in ([0, 1, 0, 0, 1, 0, 0], [1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 0, 1]):
+        c = sum(pattern)
+        for k in range(1, n + 1):
+            subsets = list(itertools.combinations(range(n), k))
+            brute = np.mean([any(pattern[i] for i in s) for s in subsets])
+            assert passk.pass_at_k(n, [c], [k])[0, 0] == pytest.approx(brute, abs=1e-12)
+
+
+def test_pass_at_1_is_the_success_rate_and_coverage_is_a_mean():
+    c = np.array([0, 5, 100, 10000])
+    np.testing.assert_allclose(passk.pass_at_k(10000, c, [1])[:, 0], c / 10000)
+    ks = [1, 10, 100]
+    np.testing.assert_allclose(passk.coverage(10000, c, ks), passk.pass_at_k(10000, c, ks).mean(axis=0))
+
+
+def test_monotone_in_k_and_stable_for_tiny_success_rates():
+    values = passk.pass_at_k(10000, [1], np.arange(1, 10001))[0]
+    assert np.all(np.diff(values) >= -1e-15)
+    assert values[0] == pytest.approx(1e-4, rel=1e-12)          # no cancellation at the small end
+    assert values[-1] == 1.0
+
+
+@pytest.mark.parametrize("args,pattern", [
+    ((10, [11], [1]), r"n_correct exceeds n_samples=10"),
+    ((10, [-1], [1]), r"n_correct must hold non-negative whole numbers; positions \[0\]"),
+    ((10, [1.5], [1]), r"n_correct must hold non-negative whole numbers"),
+    ((10, [1], [0]), r"ks must lie in 1..10"),
+    ((10, [1], [11]), r"ks must lie in 1..10"),
+    ((10, [np.nan], [1]), r"n_correct must hold finite numbers"),
+    ((0, [0], [1]), r"n_samples must be at least 1"),
+])
+def test_bad_inputs(args, pattern):
+    with pytest.raises(InputError, match=pattern):
+        passk.pass_at_k(*args)
