@@ -18,10 +18,16 @@ from .published import Published
 @dataclass(frozen=True)
 class Tolerance:
     """How close to the published value counts as reproduced."""
-    kind: str          # "rel", "abs", "printed", "interval" (published interval), "covered" (ours)
+    kind: str          # "rel", "abs", "printed", "interval" (published), "covered" (ours), "claim"
     amount: float = 0.0
+    bounds: tuple[float, float] | None = None   # for "claim": the statistic's range in which the claim holds
+    text: str | None = None                     # for "claim": the criterion in words
 
     def contains(self, pub: Published, value: float, interval: tuple[float, float] | None = None) -> bool:
+        if self.kind == "claim":
+            return self.bounds[0] <= value <= self.bounds[1]
+        if pub.value is None:
+            raise InputError(f"{pub.id} is a claim without a value; check it with CheckTable.add_claim")
         if self.kind == "covered":
             if interval is None:
                 raise InputError(f"tolerance 'covered' needs the reproduced interval; none given for {pub.id}")
@@ -36,6 +42,8 @@ class Tolerance:
         return abs(value - pub.value) <= width * (1 + 1e-12)
 
     def describe(self, pub: Published | None) -> str:
+        if self.kind == "claim":
+            return self.text
         if self.kind == "rel":
             return f"±{self.amount:.0%}" if self.amount >= 0.01 else f"±{self.amount:g} rel."
         if self.kind == "abs":
@@ -141,6 +149,15 @@ class CheckTable:
         self.rows.append(row)
         return row
 
+    def add_claim(self, quantity: str, published: Published, statistic: float, *, holds: tuple[float, float],
+                  criterion: str, expect: tuple[float, float], known: str | None = None, digits: int = 4) -> Row:
+        """A qualitative claim of the paper, checked through a computed statistic: the claim counts as
+        reproduced when the statistic lies in `holds`, the criterion the chapter states in `criterion`."""
+        if published.claim is None:
+            raise InputError(f"check row {quantity!r}: {published.id} is not a claim in data/published.yaml")
+        return self.add(quantity, published, statistic, tolerance=Tolerance("claim", bounds=tuple(holds), text=criterion),
+                        expect=expect, known=known, digits=digits)
+
     def frame(self):
         import pandas as pd
         records = []
@@ -149,7 +166,7 @@ class CheckTable:
             repro = fmt(r.reproduced, r.digits)
             if r.interval is not None:
                 repro += f" [{fmt(r.interval[0], r.digits)}, {fmt(r.interval[1], r.digits)}]"
-            pub_text = "-" if pub is None else fmt_published(pub.value)
+            pub_text = "-" if pub is None else ("claim" if pub.value is None else fmt_published(pub.value))
             if pub is not None and pub.interval is not None:
                 pub_text += f" ({fmt_published(pub.interval[0])}, {fmt_published(pub.interval[1])})"
             records.append({
@@ -195,6 +212,7 @@ class CheckTable:
             "chapter": self.chapter, "quantity": r.quantity,
             "published_id": r.published.id if r.published else None,
             "published": r.published.value if r.published else None,
+            "claim": r.published.claim if r.published else None,
             "paper": r.published.paper if r.published else None,
             "location": r.published.where if r.published else None,
             "reproduced": r.reproduced, "interval": list(r.interval) if r.interval else None,

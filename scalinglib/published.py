@@ -18,13 +18,14 @@ from .errors import DataIntegrityError, UnknownNameError
 @dataclass(frozen=True)
 class Published:
     id: str
-    value: float
+    value: float | None                 # None for a qualitative claim (see `claim`)
     paper: str                          # bibtex key in references.bib
     location: str                       # e.g. "Eq. 10, App. D.2"
     interval: tuple[float, float] | None = None
     interval_kind: str | None = None    # what the interval is, as the paper says
     note: str | None = None
     uncertain: bool = False
+    claim: str | None = None            # the paper's statement, for claims checked by a stated criterion
 
     @property
     def where(self) -> str:
@@ -37,15 +38,18 @@ def _table(path: Path) -> dict:
     doc = yaml.safe_load(path.read_text()) or {}
     out = {}
     for item in doc.get("quantities", []):
-        missing = [k for k in ("id", "value", "paper", "location") if k not in item]
+        missing = [k for k in ("id", "paper", "location") if k not in item]
+        if item.get("value") is None and not item.get("claim"):
+            missing.append("value (or claim)")
         if missing:
             raise DataIntegrityError(f"{path}: entry {item.get('id', item)!r} lacks {missing}")
         if item["id"] in out:
             raise DataIntegrityError(f"{path}: id {item['id']!r} appears twice")
         interval = tuple(item["interval"]) if item.get("interval") is not None else None
-        out[item["id"]] = Published(item["id"], float(item["value"]), item["paper"], item["location"],
+        value = float(item["value"]) if item.get("value") is not None else None
+        out[item["id"]] = Published(item["id"], value, item["paper"], item["location"],
                                     interval, item.get("interval_kind"), item.get("note"),
-                                    bool(item.get("uncertain", False)))
+                                    bool(item.get("uncertain", False)), item.get("claim"))
     return out
 
 

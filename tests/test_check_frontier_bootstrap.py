@@ -113,3 +113,14 @@ def test_bootstrap_resample_equals_fit_on_the_explicitly_resampled_points(nd, lo
     assert boot.samples["a"][2] == pytest.approx(frontier.allocation(explicit.natural)["a"], rel=1e-6)
     lo, hi = boot.interval("alpha")
     assert lo <= hi
+
+
+def test_claim_rows_use_their_stated_criterion():
+    claim = Published("p/claim", None, "p", "Sect. 3", claim="coverage follows an exponentiated power law")
+    table = check.CheckTable("t")
+    ok = table.add_claim("fit error", claim, 0.02, holds=(0, 0.05), criterion="max error <= 0.05", expect=(0, 0.1))
+    bad = table.add_claim("fit error 2", claim, 0.08, holds=(0, 0.05), criterion="max error <= 0.05", expect=(0, 0.1))
+    assert (ok.verdict, bad.verdict) == ("reproduced", "differs (unexplained)")
+    assert "claim" in table.render() and "max error <= 0.05" in table.render()
+    with pytest.raises(Exception, match="claim without a value"):
+        check.rel(0.1).contains(claim, 1.0)
