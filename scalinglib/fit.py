@@ -50,13 +50,16 @@ class Problem:
             out[:, i] = self.fixed[name] if name in self.fixed else free_theta[:, self.free.index(name)]
         return out
 
-    def objective(self, weights: np.ndarray | None = None):
+    def objective(self, weights: np.ndarray | None = None, targets: np.ndarray | None = None):
         """fg(free_theta (k, n_free), rows (k,)) -> (f, g) for lbfgs_batched.
 
-        `weights` is None, (n,) for all starts, or (S, n) with one row per start (bootstrap counts).
+        `weights` is None, (n,) for all starts, or (S, n) with one row per start (bootstrap counts);
+        `targets` is None (use y) or (S, n), one target vector per start (e.g. resampled curves).
         """
         law, loss = self.law, self.loss
-        target = np.log(self.y) if self.residual_space == "log" else self.y
+        base = self.y if targets is None else targets
+        target = np.log(base) if self.residual_space == "log" else base
+        per_start_target = targets is not None
         value_and_vjp = law.log_value_and_vjp if self.residual_space == "log" else law.value_and_vjp
         free_cols = [law.params.index(p) for p in self.free]
         per_start = weights is not None and np.ndim(weights) == 2
@@ -65,7 +68,7 @@ class Problem:
             w = weights[rows] if per_start else weights
             with np.errstate(all="ignore"):  # overflow -> inf objective, rejected by the line search
                 pred, vjp = value_and_vjp(self.full_theta(theta_free), self.feats)
-                resid = pred - target
+                resid = pred - (target[rows] if per_start_target else target)
                 terms = loss.rho(resid)
                 dterms = loss.drho(resid)
                 if w is not None:
@@ -295,12 +298,13 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
         loss: str = "huber", delta: float | None = 1e-3, residual_space: str = "log",
         reduction: str = "sum", fixed: Mapping[str, float] | None = None, bounds=None,
         optimizer: str = "lbfgs-batched", options: dict | None = None, basin_rtol: float = 1e-6,
-        weights: np.ndarray | None = None) -> FitResult:
+        weights: np.ndarray | None = None, y_per_start: np.ndarray | None = None) -> FitResult:
     """Fit `law` to y(x) from every start; see the module docstring for the objective.
 
     x: variable -> array or column name of `data`. starts: None (the law's grid), a dict grid over the
     free parameters, or a (S, n_free) array. fixed: parameters held at given values. bounds: parameter ->
-    (lower, upper). weights: (n,) or (S, n) non-negative multiplicities per point.
+    (lower, upper). weights: (n,) or (S, n) non-negative multiplicities per point. y_per_start: (S, n),
+    a target vector per start (each start then fits its own data; `y` still sets the reported residuals).
     """
     problem = make_problem(law, x, y, data, loss=loss, delta=delta, residual_space=residual_space,
                            reduction=reduction, fixed=fixed)
@@ -313,7 +317,16 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
                              f"or ({len(start_arr)}, {problem.n_points})")
         if not np.isfinite(weights).all() or (weights < 0).any():
             raise InputError("argument 'weights' must be finite and non-negative")
-    fg = problem.objective(weights)
+    if y_per_start is not None:
+        y_per_start = np.asarray(y_per_start, float)
+        if y_per_start.shape != (len(start_arr), problem.n_points):
+            raise InputError(f"argument 'y_per_start' has shape {y_per_start.shape}; expected "
+                             f"({len(start_arr)}, {problem.n_points}), one row per start")
+        if not np.isfinite(y_per_start).all():
+            raise InputError("argument 'y_per_start' has NaN or infinite values")
+        if residual_space == "log" and (y_per_start <= 0).any():
+            raise InputError("argument 'y_per_start' must be > 0 because residuals are taken in log space")
+    fg = problem.objective(weights, y_per_start)
     t0 = time.perf_counter()
     if optimizer == "lbfgs-batched":
         def run(rows):

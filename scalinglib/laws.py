@@ -170,3 +170,36 @@ CHINCHILLA = register(Law(
                 "alpha": _arange(0, 2, 0.5), "beta": _arange(0, 2, 0.5)},
     natural=_natural_chinchilla,
 ))
+
+
+# ---------------------------------------------------------------------------------------------
+# A plain power law y = A x^b, fitted in log space: log y = log_A + b log x (with log residuals and
+# the squared loss this is ordinary least squares in log-log coordinates).
+# ---------------------------------------------------------------------------------------------
+def _prepare_x(x: dict) -> dict:
+    log_x = np.log(x["x"])
+    return {"logx": log_x, "logx_row": log_x[None, :]}
+
+
+def _evaluate_power_law(p: dict, f: dict):
+    log_y = p["log_A"] + p["b"] * f["logx_row"]
+
+    def vjp(v):
+        return np.column_stack([v.sum(1), v @ f["logx"]])
+
+    return log_y, vjp
+
+
+POWER_LAW = register(Law(
+    name="power_law",
+    title="Power law y = A x^b",
+    equation=r"y = A\,x^{b}",
+    params=("log_A", "b"),
+    variables=("x",),
+    log_variables=("x",),
+    space="log",
+    prepare=_prepare_x,
+    evaluate=_evaluate_power_law,
+    start_grid={"log_A": (-5.0, 0.0, 5.0), "b": (-1.0, -0.3, 0.3, 1.0)},
+    natural=lambda p: {"A": np.exp(p["log_A"]), "b": p["b"]},
+))

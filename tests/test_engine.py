@@ -129,3 +129,24 @@ def test_result_reports_basin_and_status(nd, loss):
     summary = result.summary()
     assert summary["starts"] == len(result.starts)
     assert "Huber" in summary["method"]
+
+
+def test_power_law_fit_in_log_space_is_least_squares_in_log_log(rng):
+    x = np.logspace(0, 4, 40)
+    y = 3.0 * x ** -0.37 * np.exp(rng.normal(0, 0.05, x.size))
+    result = sl.fit("power_law", {"x": x}, y, loss="squared")
+    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+    assert result.params["b"] == pytest.approx(slope, rel=1e-7)
+    assert result.params["log_A"] == pytest.approx(intercept, rel=1e-7)
+
+
+def test_per_start_targets_fit_each_start_to_its_own_curve(rng):
+    x = np.logspace(0, 4, 30)
+    truths = [(2.0, -0.3), (5.0, -0.5), (0.5, -0.1)]
+    targets = np.array([a * x ** b for a, b in truths])
+    result = sl.fit("power_law", {"x": x}, targets[0], loss="squared", starts=np.zeros((3, 2)), y_per_start=targets)
+    for row, (a, b) in enumerate(truths):
+        assert result.finals[row][1] == pytest.approx(b, abs=1e-6)
+        assert np.exp(result.finals[row][0]) == pytest.approx(a, rel=1e-6)
+    with pytest.raises(sl.InputError, match=r"'y_per_start' has shape \(2, 30\); expected \(3, 30\)"):
+        sl.fit("power_law", {"x": x}, targets[0], starts=np.zeros((3, 2)), y_per_start=targets[:2])
