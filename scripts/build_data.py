@@ -49,7 +49,33 @@ def chinchilla_fig4() -> pd.DataFrame:
     return out
 
 
-BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4)}
+def brown_pythia_math() -> pd.DataFrame:
+    """Correct-sample counts per (Pythia model, MATH problem): the primary data of the coverage curves."""
+    path = SOURCES / "brown" / "large_language_monkeys_original_pass_at_k.parquet"
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != "2ca92cfcb9b074981b39ae3b6448bd7ae6b24e9db695e448b16eb7398dd41d15":
+        raise SystemExit(f"{path}: sha256 {actual} differs from the value recorded in its SOURCE.md")
+    raw = pd.read_parquet(path)
+    keys = ["Model", "Problem Idx"]
+    per_problem = raw.groupby(keys)[["Num. Samples Total", "Num. Samples Correct"]].nunique()
+    if (per_problem > 1).any().any():
+        raise SystemExit("brown: counts differ between k values of one (model, problem); SOURCE.md says they do not")
+    first = raw.drop_duplicates(keys)
+    if (first["Num. Samples Correct"] != first["Num. Samples Correct"].round()).any():
+        raise SystemExit("brown: a correct count is not a whole number")
+    sizes = {"70M": 70e6, "160M": 160e6, "410M": 410e6, "1B": 1e9, "2.8B": 2.8e9, "6.9B": 6.9e9, "12B": 12e9}
+    out = pd.DataFrame({
+        "model": first["Model"].to_numpy(),
+        "nominal_params": [sizes[m.split()[-1]] for m in first["Model"]],   # the size in the model's name
+        "problem_idx": first["Problem Idx"].to_numpy(),
+        "n_samples": first["Num. Samples Total"].astype(int).to_numpy(),
+        "n_correct": first["Num. Samples Correct"].astype(int).to_numpy(),
+    })
+    return out.sort_values(["nominal_params", "problem_idx"]).reset_index(drop=True)
+
+
+BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
+            "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math)}
 
 
 def render(name: str) -> bytes:
