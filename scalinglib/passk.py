@@ -8,6 +8,7 @@ k <= n; raw binomial coefficients would overflow. Coverage at k is the mean of p
 from __future__ import annotations
 
 import numpy as np
+from scipy import optimize, special, stats
 
 from .errors import InputError
 
@@ -49,3 +50,30 @@ def pass_at_k(n_samples: int, n_correct, ks) -> np.ndarray:
 def coverage(n_samples: int, n_correct, ks) -> np.ndarray:
     """Fraction of problems solved by at least one of k samples: the mean of pass@k over problems."""
     return pass_at_k(n_samples, n_correct, ks).mean(axis=0)
+
+
+def fit_beta_binomial(n_samples: int, n_correct) -> tuple[float, float]:
+    """Maximum-likelihood (alpha, beta) of a Beta distribution of per-problem success rates p, from
+    counts c_i ~ Binomial(n, p_i) with p_i ~ Beta(alpha, beta). Unlike a Beta fitted to c/n, this keeps
+    the problems never solved (c = 0) in the likelihood."""
+    c = _counts("n_correct", n_correct)
+    if c.size < 2:
+        raise InputError("argument n_correct needs at least two problems to fit two parameters")
+
+    def nll(log_ab):
+        a, b = np.exp(log_ab)
+        return -stats.betabinom.logpmf(c, n_samples, a, b).sum()
+
+    res = optimize.minimize(nll, x0=np.log([0.5, 5.0]), method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000})
+    if not res.success:
+        raise InputError(f"beta-binomial fit did not converge: {res.message}")
+    a, b = np.exp(res.x)
+    return float(a), float(b)
+
+
+def beta_coverage(alpha: float, beta: float, ks) -> np.ndarray:
+    """Coverage implied by p ~ Beta(alpha, beta): 1 - E[(1-p)^k] = 1 - B(alpha, beta + k) / B(alpha, beta).
+    For large k, 1 - coverage falls like Gamma(alpha + beta) / Gamma(beta) * k^-alpha: a power law in k."""
+    k = np.asarray(ks, float)
+    return 1.0 - np.exp(special.betaln(alpha, beta + k) - special.betaln(alpha, beta))

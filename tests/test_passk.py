@@ -52,3 +52,17 @@ def test_monotone_in_k_and_stable_for_tiny_success_rates():
 def test_bad_inputs(args, pattern):
     with pytest.raises(InputError, match=pattern):
         passk.pass_at_k(*args)
+
+
+def test_beta_coverage_for_uniform_success_rates_is_k_over_k_plus_1():
+    ks = np.array([1, 2, 10, 1000])
+    np.testing.assert_allclose(passk.beta_coverage(1.0, 1.0, ks), ks / (ks + 1.0), rtol=1e-12)
+
+
+def test_beta_binomial_fit_recovers_known_shape():
+    # Optimiser test on counts drawn from a known beta-binomial; never shown as data.
+    from scipy import stats
+    counts = stats.betabinom.rvs(10000, 0.3, 20.0, size=4000, random_state=np.random.default_rng(5))
+    a, b = passk.fit_beta_binomial(10000, counts)
+    assert a == pytest.approx(0.3, rel=0.08)
+    assert b == pytest.approx(20.0, rel=0.2)
