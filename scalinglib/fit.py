@@ -137,6 +137,10 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if unknown:
         raise UnknownNameError(f"argument 'fixed' names {unknown}, not parameters of law {law.name!r} "
                                f"(parameters: {list(law.params)})")
+    unfixed = [p for p in law.must_fix if p not in fixed]
+    if unfixed:
+        raise InputError(f"law {law.name!r} has no gradient for {list(law.must_fix)}; hold {unfixed} fixed "
+                         f"with the argument 'fixed'")
     missing = [v for v in law.variables if v not in x]
     extra = [v for v in x if v not in law.variables]
     if missing or extra:

@@ -74,8 +74,29 @@ def brown_pythia_math() -> pd.DataFrame:
     return out.sort_values(["nominal_params", "problem_idx"]).reset_index(drop=True)
 
 
+def muennighoff_runs() -> pd.DataFrame:
+    """Final C4 validation losses of the datablations runs, from the authors' fitting notebook."""
+    raw = _raw("muennighoff/datablations_val_losses.extracted.csv",
+               "c10c19b43a8e36f619bad1d0024dc240040863b8822883da50a2748527a54bee")
+    finished = raw["val_loss"] > 0          # the notebook writes 0 for runs that had not finished
+    return pd.DataFrame({
+        "run_name": raw["run_name"],
+        "N_params": raw["params"],
+        "D_tokens": raw["tokens"],
+        "U_tokens": raw["unique_tokens"],
+        "epochs": raw["epochs"],
+        "loss_nats": raw["val_loss"].where(finished),
+        "finished": finished,
+        "variant": raw["variant"],
+        "active_in_full_list": raw["listed_active_in_full_dict"].astype(bool),
+        "in_fit_subset_182": raw["in_fit_subset_182"].astype(bool),
+        "source_comment": raw["source_comment"],
+    })
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
-            "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math)}
+            "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
+            "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs)}
 
 
 def render(name: str) -> bytes:

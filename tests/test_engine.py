@@ -150,3 +150,31 @@ def test_per_start_targets_fit_each_start_to_its_own_curve(rng):
         assert np.exp(result.finals[row][0]) == pytest.approx(a, rel=1e-6)
     with pytest.raises(sl.InputError, match=r"'y_per_start' has shape \(2, 30\); expected \(3, 30\)"):
         sl.fit("power_law", {"x": x}, targets[0], starts=np.zeros((3, 2)), y_per_start=targets[:2])
+
+
+MUENNIGHOFF = {"a": 6.255414, "b": 7.3049974, "e": 0.6254804, "alpha": 0.3526596, "beta": 0.3526596}
+
+
+def test_data_constrained_law_matches_the_readme_examples():
+    law = sl.get_law("data_constrained")
+    p = {**MUENNIGHOFF, "rd_star": 15.387756, "rn_star": 5.309743}
+    y = law.predict(p, {"N": np.array([6.34e9, 8.67e9]), "D": np.array([242e9, 178e9]), "U": np.array([25e9, 25e9])})
+    np.testing.assert_allclose(y, [2.2256440889984477, 2.2269634075087867], rtol=1e-12)
+
+
+def test_data_constrained_gradient_matches_finite_differences(rng):
+    n = 10 ** rng.uniform(7, 10, 50)
+    u = 10 ** rng.uniform(8, 10.5, 50)
+    d = u * rng.choice([1, 2, 4, 10, 40, 200], 50)
+    x = {"N": n, "D": d, "U": u}
+    y = 2.0 + rng.uniform(0, 1.5, 50)
+    problem = make_problem("data_constrained", x, y, fixed={k: v for k, v in MUENNIGHOFF.items() if k != "e"})
+    theta = np.column_stack([rng.uniform(0.4, 0.8, 5), rng.uniform(1, 40, 5), rng.uniform(0.5, 20, 5)])
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(5))[1], _fd_gradient(fg, theta, eps=1e-6), rtol=1e-4, atol=1e-9)
+
+
+def test_data_constrained_law_requires_its_fixed_parameters():
+    x = {"N": np.full(8, 1e9), "D": np.full(8, 4e10), "U": np.full(8, 1e10)}
+    with pytest.raises(sl.InputError, match=r"no gradient for \['a', 'b', 'alpha', 'beta'\]; hold \['a', 'alpha'\] fixed"):
+        sl.fit("data_constrained", x, np.full(8, 3.0), fixed={"b": 7.3, "beta": 0.35})
