@@ -278,3 +278,49 @@ DATA_CONSTRAINED = register(Law(
                        "beta": p["beta"], "R_D*": p["rd_star"], "R_N*": p["rn_star"]},
     must_fix=("a", "b", "alpha", "beta"),
 ))
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Krajewski et al. (2024), Eq. 9: L(N, D, G) = c + (g / G^gamma + a) N^-alpha + b D^-beta, with N the total
+# non-embedding parameters of a model with E = 64 experts (fixed), D tokens and G the granularity.
+# ---------------------------------------------------------------------------------------------
+def _prepare_ndg(x: dict) -> dict:
+    return {k: np.asarray(x[k], float)[None, :] for k in ("N", "D", "G")} | {
+        "logN": np.log(x["N"])[None, :], "logD": np.log(x["D"])[None, :], "logG": np.log(x["G"])[None, :]}
+
+
+def _evaluate_krajewski(p: dict, f: dict):
+    n_term = np.exp(-p["alpha"] * f["logN"])
+    d_term = np.exp(-p["beta"] * f["logD"])
+    g_term = np.exp(-p["gamma"] * f["logG"])
+    coef = p["g"] * g_term + p["a"]
+    y = p["c"] + coef * n_term + p["b"] * d_term
+
+    def vjp(v):
+        return np.column_stack([
+            v.sum(1),                                              # c
+            (n_term * v).sum(1),                                   # a
+            -(coef * n_term * f["logN"] * v).sum(1),               # alpha
+            (d_term * v).sum(1),                                   # b
+            -(p["b"] * d_term * f["logD"] * v).sum(1),             # beta
+            (g_term * n_term * v).sum(1),                          # g
+            -(p["g"] * g_term * f["logG"] * n_term * v).sum(1),    # gamma
+        ])
+
+    return y, vjp
+
+
+KRAJEWSKI_MOE = register(Law(
+    name="krajewski_moe",
+    title="Krajewski et al. (2024) fine-grained MoE law, Eq. 9",
+    equation=r"L(N, D, G) = c + \left(\frac{g}{G^{\gamma}} + a\right) N^{-\alpha} + b D^{-\beta}",
+    params=("c", "a", "alpha", "b", "beta", "g", "gamma"),
+    variables=("N", "D", "G"),
+    log_variables=("N", "D", "G"),
+    space="linear",
+    prepare=_prepare_ndg,
+    evaluate=_evaluate_krajewski,
+    start_grid={"c": (0.5, 1.5), "a": (5.0, 20.0), "alpha": (0.1, 0.3), "b": (10.0, 30.0), "beta": (0.1, 0.3),
+                "g": (1.0, 3.0), "gamma": (0.3, 0.6)},
+))

@@ -94,9 +94,22 @@ def muennighoff_runs() -> pd.DataFrame:
     })
 
 
+def clark_routed_runs() -> pd.DataFrame:
+    """Routed-LM training curves (Clark et al. 2022 by structure) from the SLDBench release, tidied."""
+    raw = _raw("krajewski/clark2022_routed_lm_runs_sldbench.csv",
+               "a93902c7cc30ff44e8aac701ee3a8ffec33be3417a85abefa88f7d4c8a50973d")
+    out = raw.rename(columns={
+        "hyper_id": "run_id", "loss_c4": "loss_c4_nats", "loss_curation_corpus": "loss_curation_corpus_nats",
+        "loss_lambada": "loss_lambada_nats", "loss_pile": "loss_pile_nats", "loss_validation": "loss_validation_nats",
+        "loss_wikitext103": "loss_wikitext103_nats", "total_parameter_count": "total_params",
+        "dense_parameter_count": "dense_params"})
+    return out.sort_values(["run_id", "step"]).reset_index(drop=True)
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
-            "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs)}
+            "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
+            "clark_routed_runs": ("krajewski/clark2022_routed_lm_runs.csv", clark_routed_runs)}
 
 
 def render(name: str) -> bytes:

@@ -178,3 +178,13 @@ def test_data_constrained_law_requires_its_fixed_parameters():
     x = {"N": np.full(8, 1e9), "D": np.full(8, 4e10), "U": np.full(8, 1e10)}
     with pytest.raises(sl.InputError, match=r"no gradient for \['a', 'b', 'alpha', 'beta'\]; hold \['a', 'alpha'\] fixed"):
         sl.fit("data_constrained", x, np.full(8, 3.0), fixed={"b": 7.3, "beta": 0.35})
+
+
+def test_krajewski_gradient_matches_finite_differences(rng):
+    x = {"N": 10 ** rng.uniform(8, 11, 40), "D": 10 ** rng.uniform(9, 12, 40), "G": 2.0 ** rng.integers(0, 6, 40)}
+    y = 2.0 + rng.uniform(0, 1, 40)
+    problem = make_problem("krajewski_moe", x, y, loss="huber", delta=0.1, residual_space="linear")
+    theta = np.column_stack([rng.uniform(0.3, 0.6, 4), rng.uniform(10, 20, 4), rng.uniform(0.1, 0.2, 4),
+                             rng.uniform(20, 40, 4), rng.uniform(0.1, 0.2, 4), rng.uniform(1, 3, 4), rng.uniform(0.4, 0.7, 4)])
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(4))[1], _fd_gradient(fg, theta, eps=1e-7), rtol=1e-4, atol=1e-9)
