@@ -324,3 +324,49 @@ KRAJEWSKI_MOE = register(Law(
     start_grid={"c": (0.5, 1.5), "a": (5.0, 20.0), "alpha": (0.1, 0.3), "b": (10.0, 30.0), "beta": (0.1, 0.3),
                 "g": (1.0, 3.0), "gamma": (0.3, 0.6)},
 ))
+
+
+# ---------------------------------------------------------------------------------------------
+# Kumar et al. (2024), Eq. 3: L = A [N (1 - e^(-P_w/gamma_w + n_w))]^-alpha + B D^-alpha + E, with the
+# weight precision P_w in bits, alpha = beta tied and the Appendix K offset n_w added in the exponent
+# (the convention the precision chapter shows reproduces the paper's claims). No public runs exist to
+# fit it; the declaration makes a fit possible if they appear.
+# ---------------------------------------------------------------------------------------------
+def _prepare_ndp(x: dict) -> dict:
+    return {"logN": np.log(x["N"])[None, :], "logD": np.log(x["D"])[None, :], "P": np.asarray(x["P"], float)[None, :]}
+
+
+def _evaluate_kumar(p: dict, f: dict):
+    decay = np.exp(-f["P"] / p["gamma_w"] + p["n_w"])
+    share = 1.0 - decay
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_neff = f["logN"] + np.log(share)
+    n_term = np.exp(-p["alpha"] * log_neff)
+    d_term = np.exp(-p["alpha"] * f["logD"])
+    y = p["A"] * n_term + p["B"] * d_term + p["E"]
+
+    def vjp(v):
+        dn = -p["alpha"] * p["A"] * n_term / share          # d y / d share
+        return np.column_stack([
+            (n_term * v).sum(1), (d_term * v).sum(1), v.sum(1),
+            (-(p["A"] * n_term * log_neff + p["B"] * d_term * f["logD"]) * v).sum(1),
+            (dn * (-decay * f["P"] / p["gamma_w"] ** 2) * v).sum(1),
+            (dn * (-decay) * v).sum(1),
+        ])
+
+    return y, vjp
+
+
+KUMAR_PRECISION = register(Law(
+    name="kumar_precision",
+    title="Kumar et al. (2024) precision-aware loss, Eq. 3",
+    equation=r"L = A\,[N(1 - e^{-P_w/\\gamma_w + n_w})]^{-\\alpha} + B D^{-\\alpha} + E",
+    params=("A", "B", "E", "alpha", "gamma_w", "n_w"),
+    variables=("N", "D", "P"),
+    log_variables=("N", "D"),
+    space="linear",
+    prepare=_prepare_ndp,
+    evaluate=_evaluate_kumar,
+    start_grid={"A": (1e3, 1e4), "B": (1e3, 1e4), "E": (2.0, 3.0), "alpha": (0.3, 0.5), "gamma_w": (2.0, 3.0),
+                "n_w": (0.0, 0.5)},
+))

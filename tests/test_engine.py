@@ -188,3 +188,22 @@ def test_krajewski_gradient_matches_finite_differences(rng):
                              rng.uniform(20, 40, 4), rng.uniform(0.1, 0.2, 4), rng.uniform(1, 3, 4), rng.uniform(0.4, 0.7, 4)])
     fg = problem.objective()
     np.testing.assert_allclose(fg(theta, np.arange(4))[1], _fd_gradient(fg, theta, eps=1e-7), rtol=1e-4, atol=1e-9)
+
+
+def test_kumar_precision_gradient_matches_finite_differences(rng):
+    x = {"N": 10 ** rng.uniform(7.5, 9, 40), "D": 10 ** rng.uniform(9, 10.5, 40), "P": rng.choice([3.0, 4.0, 6.0, 8.0, 16.0], 40)}
+    y = 3.0 + rng.uniform(0, 1, 40)
+    problem = make_problem("kumar_precision", x, y, loss="squared", residual_space="linear")
+    theta = np.column_stack([rng.uniform(3e3, 5e3, 3), rng.uniform(1e4, 2e4, 3), rng.uniform(2.5, 3, 3),
+                             rng.uniform(0.4, 0.5, 3), rng.uniform(2.4, 2.9, 3), rng.uniform(0.2, 0.4, 3)])
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(3))[1], _fd_gradient(fg, theta, eps=1e-5), rtol=2e-4, atol=1e-7)
+
+
+def test_kumar_precision_law_matches_the_precision_helpers():
+    from scalinglib import precision
+    c = {"A": 4.299e3, "B": 1.806e4, "E": 2.7648, "alpha": 0.4965, "beta": 0.4965, "gamma_w": 2.6745, "n_w": 0.3037}
+    x = {"N": np.array([3e7, 2.2e8]), "D": np.array([1.5e9, 2.6e10]), "P": np.array([4.0, 8.0])}
+    law_y = sl.get_law("kumar_precision").predict({k: c[k] for k in ("A", "B", "E", "alpha", "gamma_w", "n_w")}, x)
+    helper_y = precision.base_loss(precision.effective_params(x["N"], {"w": x["P"]}, c, "add"), x["D"], c)
+    np.testing.assert_allclose(law_y, helper_y, rtol=1e-12)
