@@ -58,9 +58,17 @@ class Problem:
         """
         law, loss = self.law, self.loss
         base = self.y if targets is None else targets
-        target = np.log(base) if self.residual_space == "log" else base
+        target = {"log": np.log, "log1p": np.log1p}.get(self.residual_space, lambda v: v)(base)
         per_start_target = targets is not None
-        value_and_vjp = law.log_value_and_vjp if self.residual_space == "log" else law.value_and_vjp
+        if self.residual_space == "log":
+            value_and_vjp = law.log_value_and_vjp
+        elif self.residual_space == "log1p":      # log(1 + y), the BNSL reference code's space
+            def value_and_vjp(theta, feats):
+                y, vjp = law.value_and_vjp(theta, feats)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    return np.log1p(y), (lambda v: vjp(v / (1.0 + y)))
+        else:
+            value_and_vjp = law.value_and_vjp
         free_cols = [law.params.index(p) for p in self.free]
         per_start = weights is not None and np.ndim(weights) == 2
 
@@ -128,8 +136,8 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if loss != "huber" and delta == 1e-3:
         delta = None  # the default delta belongs to the Huber loss only
     loss_fn = get_loss(loss, delta)
-    if residual_space not in ("log", "linear"):
-        raise InputError(f"argument 'residual_space' must be 'log' or 'linear', got {residual_space!r}")
+    if residual_space not in ("log", "log1p", "linear"):
+        raise InputError(f"argument 'residual_space' must be 'log', 'log1p' or 'linear', got {residual_space!r}")
     if reduction not in ("sum", "mean"):
         raise InputError(f"argument 'reduction' must be 'sum' or 'mean', got {reduction!r}")
     fixed = dict(fixed or {})
@@ -156,6 +164,8 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
         require_positive(xs[var][1], x_arr[var], f"law {law.name!r} takes its log", labels)
     if residual_space == "log":
         require_positive(y_name, y_arr, "residuals are taken in log space", labels)
+    if residual_space == "log1p":
+        require_positive(y_name, y_arr + 1.0, "residuals are taken as log(1 + y) (values must exceed -1)", labels)
     free = tuple(p for p in law.params if p not in fixed)
     if y_arr.size < len(free):
         raise InputError(f"{y_arr.size} points cannot determine {len(free)} free parameters {list(free)} "
@@ -254,7 +264,8 @@ class FitResult:
     def residuals(self) -> np.ndarray:
         p = self.problem
         pred = self.law.predict(self.theta, p.x)
-        return (np.log(pred) - np.log(p.y)) if p.residual_space == "log" else (pred - p.y)
+        transform = {"log": np.log, "log1p": np.log1p}.get(p.residual_space, lambda v: v)
+        return transform(pred) - transform(p.y)
 
     def predict(self, x: Mapping) -> np.ndarray:
         return self.law.predict(self.theta, x)

@@ -370,3 +370,146 @@ KUMAR_PRECISION = register(Law(
     start_grid={"A": (1e3, 1e4), "B": (1e3, 1e4), "E": (2.0, 3.0), "alpha": (0.3, 0.5), "gamma_w": (2.0, 3.0),
                 "n_w": (0.0, 0.5)},
 ))
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken neural scaling law (Caballero et al. 2023) with n breaks:
+#   y = a + b x^-c0 prod_i (1 + (x / d_i)^(1/f_i))^(-c_i f_i)
+# b and the break points d_i are parametrised by their logs (they span many decades); the factors are
+# computed as log1p-exp and a logistic, so sharp breaks (small f_i) do not overflow.
+# ---------------------------------------------------------------------------------------------
+def _bnsl_params(n_breaks: int) -> tuple[str, ...]:
+    names = ["a", "log_b", "c0"]
+    for i in range(1, n_breaks + 1):
+        names += [f"c{i}", f"log_d{i}", f"f{i}"]
+    return tuple(names)
+
+
+def _make_bnsl_evaluate(n_breaks: int):
+    def evaluate(p: dict, f: dict):
+        log_x = f["logx_row"]
+        log_core = p["log_b"] - p["c0"] * log_x
+        parts = []
+        for i in range(1, n_breaks + 1):
+            c, log_d, fi = p[f"c{i}"], p[f"log_d{i}"], p[f"f{i}"]
+            z = (log_x - log_d) / fi                       # log t, t = (x/d)^(1/f)
+            log_u = np.logaddexp(0.0, z)                   # log(1 + t)
+            share = 0.5 * (1.0 + np.tanh(0.5 * z))         # t / (1 + t), a stable logistic
+            log_core = log_core - c * fi * log_u
+            parts.append((c, fi, z, log_u, share))
+        core = np.exp(log_core)
+        y = p["a"] + core
+
+        def vjp(v):
+            cv = core * v
+            cols = [v.sum(1), cv.sum(1), -(cv * log_x).sum(1)]
+            for c, fi, z, log_u, share in parts:
+                cols += [-(cv * fi * log_u).sum(1),                       # c_i
+                         (cv * c * share).sum(1),                          # log d_i: d(-c f log u)/d log d = c t/(1+t)
+                         (cv * (-c * log_u + c * share * z)).sum(1)]       # f_i
+            return np.column_stack(cols)
+
+        return y, vjp
+    return evaluate
+
+
+def bnsl_law(n_breaks: int) -> Law:
+    """The BNSL declaration with n_breaks breaks, registered as 'bnsl<n>' on first use."""
+    name = f"bnsl{n_breaks}"
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    if n_breaks < 0:
+        raise InputError(f"argument n_breaks must be >= 0, got {n_breaks}")
+    grid = {"a": (0.0,), "log_b": (0.0,), "c0": (0.1,)}
+    bounds = {}
+    for i in range(1, n_breaks + 1):
+        grid |= {f"c{i}": (0.5,), f"log_d{i}": (0.0,), f"f{i}": (0.5,)}
+        bounds[f"f{i}"] = (1e-3, 50.0)
+    return register(Law(
+        name=name, title=f"Broken neural scaling law with {n_breaks} break(s)",
+        equation=r"y = a + b x^{-c_0} \prod_i \left(1 + (x/d_i)^{1/f_i}\right)^{-c_i f_i}",
+        params=_bnsl_params(n_breaks), variables=("x",), log_variables=("x",), space="linear",
+        prepare=_prepare_x, evaluate=_make_bnsl_evaluate(n_breaks), start_grid=grid, bounds=bounds,
+        natural=lambda p: {**p, "b": np.exp(p["log_b"]), **{f"d{i}": np.exp(p[f"log_d{i}"]) for i in range(1, n_breaks + 1)}},
+    ))
+
+
+BNSL1 = bnsl_law(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The baseline forms of Alabdulmohsin et al.'s extrapolation benchmark (M1 is `power_law`):
+#   M2  y = eps + beta x^c                       M3  y = beta (1/x + gamma)^c, gamma >= 0, c >= 0
+#   M4  (y - eps_inf) / (eps_0 - y)^alpha = beta x^c   (implicit in y; eps_inf < y < eps_0)
+# ---------------------------------------------------------------------------------------------
+def _evaluate_m2(p: dict, f: dict):
+    power = np.exp(p["log_beta"] + p["c"] * f["logx_row"])
+    y = p["eps"] + power
+
+    def vjp(v):
+        return np.column_stack([v.sum(1), (power * v).sum(1), (power * f["logx_row"] * v).sum(1)])
+    return y, vjp
+
+
+def _evaluate_m3(p: dict, f: dict):
+    base = np.exp(-f["logx_row"]) + p["gamma"]
+    log_base = np.log(base)
+    y = np.exp(p["log_beta"] + p["c"] * log_base)
+
+    def vjp(v):
+        return np.column_stack([(y * v).sum(1), (y * p["c"] / base * v).sum(1), (y * log_base * v).sum(1)])
+    return y, vjp
+
+
+def _evaluate_m4(p: dict, f: dict, bisections: int = 18, newton_steps: int = 4):
+    lo_bound, hi_bound, alpha = p["eps_inf"], p["eps_0"], p["alpha"]
+    rhs = p["log_beta"] + p["c"] * f["logx_row"]
+    shape = np.broadcast(rhs, lo_bound).shape
+    lo = np.broadcast_to(lo_bound, shape).copy()
+    hi = np.broadcast_to(hi_bound, shape).copy()
+    valid = np.broadcast_to(hi_bound > lo_bound, shape)
+    # g(y) = log(y - eps_inf) - alpha log(eps_0 - y) rises from -inf to +inf on (eps_inf, eps_0): bisect to a
+    # 4e-6 relative bracket, then polish with Newton steps (quadratic convergence) kept inside the bracket.
+    with np.errstate(all="ignore"):
+        for _ in range(bisections):
+            mid = 0.5 * (lo + hi)
+            above = np.log(mid - lo_bound) - alpha * np.log(hi_bound - mid) > rhs
+            hi = np.where(above, mid, hi)
+            lo = np.where(above, lo, mid)
+        y = 0.5 * (lo + hi)
+        for _ in range(newton_steps):
+            g = np.log(y - lo_bound) - alpha * np.log(hi_bound - y) - rhs
+            step = g / (1.0 / (y - lo_bound) + alpha / (hi_bound - y))
+            y = np.clip(y - step, lo, hi)
+        y = np.where(valid, y, np.nan)
+        below, above_ = y - lo_bound, hi_bound - y
+        dfdy = 1.0 / below + alpha / above_                    # dF/dy of F = g(y) - rhs
+
+    def vjp(v):
+        # dy/dtheta = -(dF/dtheta) / (dF/dy)
+        w = v / dfdy
+        return np.nan_to_num(np.column_stack([
+            (w / below).sum(1),                                # eps_inf: dF = -1/(y - eps_inf)
+            (w * alpha / above_).sum(1),                       # eps_0:   dF = -alpha/(eps_0 - y)
+            (w * np.log(above_)).sum(1),                       # alpha:   dF = -log(eps_0 - y)
+            w.sum(1),                                          # log_beta: dF = -1
+            (w * f["logx_row"]).sum(1),                        # c:       dF = -log x
+        ]))
+    return y, vjp
+
+
+M2 = register(Law(name="m2", title="M2: y = eps + beta x^c", equation=r"y = \\varepsilon + \\beta x^{c}",
+                  params=("eps", "log_beta", "c"), variables=("x",), log_variables=("x",), space="linear",
+                  prepare=_prepare_x, evaluate=_evaluate_m2,
+                  start_grid={"eps": (0.0,), "log_beta": (0.0,), "c": (-0.3,)}))
+M3 = register(Law(name="m3", title="M3: y = beta (1/x + gamma)^c", equation=r"y = \\beta (x^{-1} + \\gamma)^{c}",
+                  params=("log_beta", "gamma", "c"), variables=("x",), log_variables=("x",), space="linear",
+                  prepare=_prepare_x, evaluate=_evaluate_m3,
+                  start_grid={"log_beta": (0.0,), "gamma": (0.0,), "c": (0.3,)},
+                  bounds={"gamma": (0.0, np.inf), "c": (0.0, np.inf)}))
+M4 = register(Law(name="m4", title="M4: (y - eps_inf) / (eps_0 - y)^alpha = beta x^c",
+                  equation=r"\\frac{y - \\varepsilon_\\infty}{(\\varepsilon_0 - y)^{\\alpha}} = \\beta x^{c}",
+                  params=("eps_inf", "eps_0", "alpha", "log_beta", "c"), variables=("x",), log_variables=("x",),
+                  space="linear", prepare=_prepare_x, evaluate=_evaluate_m4,
+                  start_grid={"eps_inf": (0.0,), "eps_0": (1.0,), "alpha": (1.0,), "log_beta": (0.0,), "c": (-0.3,)},
+                  bounds={"eps_inf": (0.0, np.inf), "alpha": (0.0, 50.0)}))

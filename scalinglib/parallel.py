@@ -54,3 +54,22 @@ def run_split(run: Callable[[np.ndarray], BatchResult], n_starts: int) -> BatchR
         return np.concatenate([getattr(r, field) for r in results])[order]
     return BatchResult(x=merged("x"), f=merged("f"), g=merged("g"), status=merged("status"),
                        n_iter=merged("n_iter"), n_eval=sum(r.n_eval for r in results))
+
+
+def map_split(fn: Callable, items: list) -> list:
+    """[fn(item) for item in items], dealt round-robin to PARTS forked processes (same results as serial)."""
+    if len(items) < 2 * PARTS or not _fork_available():
+        return [fn(item) for item in items]
+    global _job
+    _job = lambda idx: [fn(items[i]) for i in idx]
+    spans = [np.arange(i, len(items), PARTS) for i in range(PARTS)]
+    try:
+        with multiprocessing.get_context("fork").Pool(PARTS) as pool:
+            parts = pool.map(_run_part, spans)
+    finally:
+        _job = None
+    out = [None] * len(items)
+    for idx, results in zip(spans, parts):
+        for i, r in zip(idx, results):
+            out[i] = r
+    return out

@@ -106,10 +106,41 @@ def clark_routed_runs() -> pd.DataFrame:
     return out.sort_values(["run_id", "step"]).reset_index(drop=True)
 
 
+def bnsl_four_digit_addition() -> pd.DataFrame:
+    """The 17 points of BNSL Figure 4 (left), as the sources note transcribes them from the reference script."""
+    text = (SOURCES / "bnsl" / "SOURCE.md").read_text()
+    section = text.split("### 4-digit addition data", 1)[1].split("## 4.", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].isdigit():
+            rows.append({"dataset_size": int(cells[0]), "test_cross_entropy": float(cells[1]), "split": cells[2]})
+    out = pd.DataFrame(rows)
+    if len(out) != 17 or (out.split == "fit").sum() != 14:
+        raise SystemExit(f"bnsl: expected 17 points (14 fit, 3 held out) in SOURCE.md, found {len(out)}")
+    return out
+
+
+def bnsl_benchmark() -> pd.DataFrame:
+    """Alabdulmohsin et al.'s 92 learning curves (vision + language), exact duplicate rows removed, sorted."""
+    parts = [_raw("bnsl/benchmark.vision.csv", "23b00692d71e58aa5a2a941e831d57688e0977fdcf5f5125ff7b64283b5d9e83"),
+             _raw("bnsl/benchmark.lang.csv", "63c346db00a66b692e1ea9a0f71a2f2b267e55f74be5b863a92e199dffbf0983")]
+    raw = pd.concat(parts, ignore_index=True)
+    deduped = raw.drop_duplicates()
+    if len(raw) - len(deduped) != 687:
+        raise SystemExit(f"bnsl: {len(raw) - len(deduped)} duplicate rows, SOURCE.md says 687 (all LM)")
+    out = pd.DataFrame({"domain": deduped["Domain"], "task": deduped["Task"], "model": deduped["Model"],
+                        "seen_examples": deduped["Seen Examples"], "loss": deduped["Loss"],
+                        "used_for_fitting": deduped["Training"].astype(bool)})
+    return out.sort_values(["domain", "task", "model", "seen_examples"]).reset_index(drop=True)
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
-            "clark_routed_runs": ("krajewski/clark2022_routed_lm_runs.csv", clark_routed_runs)}
+            "clark_routed_runs": ("krajewski/clark2022_routed_lm_runs.csv", clark_routed_runs),
+            "bnsl_four_digit_addition": ("bnsl/four_digit_addition.csv", bnsl_four_digit_addition),
+            "bnsl_benchmark": ("bnsl/revisiting_benchmark_curves.csv", bnsl_benchmark)}
 
 
 def render(name: str) -> bytes:

@@ -207,3 +207,59 @@ def test_kumar_precision_law_matches_the_precision_helpers():
     law_y = sl.get_law("kumar_precision").predict({k: c[k] for k in ("A", "B", "E", "alpha", "gamma_w", "n_w")}, x)
     helper_y = precision.base_loss(precision.effective_params(x["N"], {"w": x["P"]}, c, "add"), x["D"], c)
     np.testing.assert_allclose(law_y, helper_y, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_breaks", [1, 2])
+@pytest.mark.parametrize("space", ["log1p", "log", "linear"])
+def test_bnsl_gradient_matches_finite_differences(n_breaks, space, rng):
+    law = sl.laws.bnsl_law(n_breaks)
+    x = {"x": np.logspace(1, 4, 30)}
+    y = 0.5 + rng.uniform(0, 1.5, 30)
+    problem = make_problem(law, x, y, loss="squared", residual_space=space)
+    cols = [rng.uniform(0.1, 0.4, 3), rng.uniform(0.0, 1.0, 3), rng.uniform(0.01, 0.2, 3)]
+    for _ in range(n_breaks):
+        cols += [rng.uniform(0.5, 3.0, 3), rng.uniform(4.0, 7.0, 3), rng.uniform(0.1, 1.0, 3)]
+    theta = np.column_stack(cols)
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(3))[1], _fd_gradient(fg, theta, eps=1e-6), rtol=2e-4, atol=1e-8)
+
+
+def test_bnsl_matches_the_direct_formula_including_sharp_breaks():
+    law = sl.laws.bnsl_law(1)
+    x = np.arange(1.0, 4096.0)
+    gt = dict(a=0.41388453071629455, b=2.2772722897737556, c0=0.055077348404973955, c1=5.662903816010331,
+              d1=612.5836172918001, f1=0.059193036393742314)
+    direct = gt["a"] + gt["b"] * x ** -gt["c0"] * (1 + (x / gt["d1"]) ** (1 / gt["f1"])) ** (-gt["c1"] * gt["f1"])
+    ours = law.predict({"a": gt["a"], "log_b": np.log(gt["b"]), "c0": gt["c0"], "c1": gt["c1"],
+                        "log_d1": np.log(gt["d1"]), "f1": gt["f1"]}, {"x": x})
+    np.testing.assert_allclose(ours, direct, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name,theta", [
+    ("m2", [[0.2, 1.0, -0.3], [0.05, 2.0, -0.1]]),
+    ("m3", [[0.5, 0.01, 0.3], [1.0, 0.1, 0.8]]),
+    ("m4", [[0.1, 1.2, 0.8, 2.0, -0.4], [0.05, 1.5, 1.5, 1.0, -0.2]]),
+])
+def test_benchmark_forms_gradients_match_finite_differences(name, theta):
+    x = {"x": np.logspace(0.5, 3, 25)}
+    y = np.linspace(0.9, 0.3, 25)
+    problem = make_problem(name, x, y, loss="squared", residual_space="log")
+    theta = np.array(theta)
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(len(theta)))[1], _fd_gradient(fg, theta, eps=1e-6), rtol=3e-4, atol=1e-7)
+
+
+def test_m4_solves_its_implicit_equation():
+    law = sl.get_law("m4")
+    p = {"eps_inf": 0.1, "eps_0": 1.2, "alpha": 0.8, "log_beta": 2.0, "c": -0.4}
+    x = np.logspace(0, 4, 20)
+    y = law.predict(p, {"x": x})
+    np.testing.assert_allclose((y - 0.1) / (1.2 - y) ** 0.8, np.exp(2.0) * x ** -0.4, rtol=1e-9)
+
+
+def test_map_split_gives_the_serial_results_in_order(monkeypatch):
+    from scalinglib.parallel import map_split
+    items = list(range(11))
+    assert map_split(lambda v: v * v, items) == [v * v for v in items]
+    monkeypatch.setenv("SCALINGLIB_NO_FORK", "1")
+    assert map_split(lambda v: v * v, items) == [v * v for v in items]

@@ -98,7 +98,7 @@ def test_unknown_names_in_arguments(kwargs, pattern):
 @pytest.mark.parametrize("kwargs,pattern", [
     ({"loss": "huber", "delta": 0.0}, r"'delta' must be a positive number"),
     ({"loss": "squared", "delta": 0.1}, r"'delta' applies only to the Huber loss"),
-    ({"residual_space": "sqrt"}, r"'residual_space' must be 'log' or 'linear'"),
+    ({"residual_space": "sqrt"}, r"'residual_space' must be 'log', 'log1p' or 'linear'"),
     ({"reduction": "median"}, r"'reduction' must be 'sum' or 'mean'"),
     ({"starts": [[1.0, 2.0]]}, r"'starts' must have 5 columns"),
     ({"starts": [[1.0, 2.0, np.nan, 0.1, 0.1]]}, r"'starts' has NaN"),
