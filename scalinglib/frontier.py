@@ -111,13 +111,36 @@ def _power_law(budgets, vertex):
     return a, k
 
 
-def isoflop(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: int = 3) -> IsoflopResult:
+def akima_minima(log_n, loss, group, n_budgets):
+    """Per budget, the minimiser in log10 N of an Akima interpolant of loss against log10 N (Porian et al.'s
+    interpolation, without their noise bootstrap); NaN where the minimum sits at an end of the sampled range."""
+    from scipy.interpolate import Akima1DInterpolator
+    vertex = np.full(n_budgets, np.nan)
+    for j in range(n_budgets):
+        m = group == j
+        if m.sum() < 3:
+            continue
+        order = np.argsort(log_n[m])
+        xs, ys = log_n[m][order], loss[m][order]
+        fine = np.linspace(xs[0], xs[-1], 2001)
+        values = Akima1DInterpolator(xs, ys)(fine)
+        i = int(np.nanargmin(values))
+        if 0 < i < fine.size - 1:
+            vertex[j] = fine[i]
+    return vertex
+
+
+def isoflop(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: int = 3,
+            method: str = "parabola") -> IsoflopResult:
     """Approach 2: group runs by FLOP budget, fit loss = c0 + c1 x + c2 x^2 with x = log10 N per budget,
     take the vertex as N_opt(C), and fit log10 N_opt = log10 k + a log10 C by least squares.
 
     Budgets without an interior minimum (c2 <= 0, or the vertex outside the sampled N range) or with
     fewer than `min_points` runs are listed with their status and left out of the power law.
+    method="akima" locates each minimum on an Akima interpolant instead of a global parabola.
     """
+    if method not in ("parabola", "akima"):
+        raise InputError(f"argument method must be 'parabola' or 'akima', got {method!r}")
     n_arr = as_finite_array("params_n", params_n)
     c_arr = as_finite_array("flops", flops)
     l_arr = as_finite_array("loss", loss)
@@ -127,13 +150,15 @@ def isoflop(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: i
     group = assign_budgets(c_arr, budgets, tol_dex)
     log_n = np.log10(n_arr)
     counts = np.bincount(group[group >= 0], minlength=budgets.size)
-    vertex, curvature = _vertices(log_n, l_arr, np.where(np.isin(group, np.flatnonzero(counts >= min_points)),
-                                                         group, -1), budgets.size, np.ones((1, n_arr.size)))
+    usable = np.where(np.isin(group, np.flatnonzero(counts >= min_points)), group, -1)
+    vertex, curvature = _vertices(log_n, l_arr, usable, budgets.size, np.ones((1, n_arr.size)))
+    if method == "akima":
+        vertex = akima_minima(log_n, l_arr, usable, budgets.size)[None, :]
     status = []
     for j in range(budgets.size):
         if counts[j] < min_points:
             status.append(f"too few runs ({counts[j]})")
-        elif not curvature[0, j] > 0:
+        elif method == "parabola" and not curvature[0, j] > 0:
             status.append("no minimum (concave)")
         elif np.isnan(vertex[0, j]):
             status.append("minimum outside sampled N")

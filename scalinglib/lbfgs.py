@@ -135,11 +135,15 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
 
         s = new_x - x
         y = new_g - g
-        sy = np.einsum("kp,kp->k", s, y)
-        yy = np.einsum("kp,kp->k", y, y)
-        good = ~failed & (sy > 1e-12 * np.linalg.norm(s, axis=1) * np.sqrt(yy))
+        with np.errstate(all="ignore"):
+            sy = np.einsum("kp,kp->k", s, y)
+            yy = np.einsum("kp,kp->k", y, y)
+            # Keep a curvature pair only if s.y > 0 and both 1/(s.y) and s.y/y.y are finite numbers.
+            good = ~failed & (sy > 1e-12 * np.linalg.norm(s, axis=1) * np.sqrt(yy))
+            good &= np.isfinite(1.0 / sy) & np.isfinite(sy / yy) & (yy > 0)
         slot = it % memory
-        s_hist[slot], y_hist[slot] = s, y
+        s_hist[slot] = np.where(good[:, None], s, 0.0)
+        y_hist[slot] = np.where(good[:, None], y, 0.0)
         rho[slot] = np.where(good, 1.0 / np.where(good, sy, 1.0), 0.0)
         gamma = np.where(good, sy / np.where(good, yy, 1.0), gamma)
 

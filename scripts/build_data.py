@@ -135,12 +135,38 @@ def bnsl_benchmark() -> pd.DataFrame:
     return out.sort_values(["domain", "task", "model", "seen_examples"]).reset_index(drop=True)
 
 
+def porian_isoflop_points() -> pd.DataFrame:
+    """Porian et al.'s IsoFLOP curves (15 settings x 2 datasets), as converted in the sources note."""
+    raw = _raw("kaplan/porian/isoflop_points.csv", "2c073c3180a90e62b279ee02e7362e1371f043fe8a6086e283bf6e0d135a4b30")
+    return raw.rename(columns={"flops": "C_flop", "n_params": "N_params", "tokens": "D_tokens", "loss": "loss_nats"})
+
+
+def gpt3_curves() -> pd.DataFrame:
+    """GPT-3 training and validation loss curves digitised from Brown et al. (2020), via ColPret."""
+    raw = _raw("hitchhiker/raw_data/gpt3/extracted.csv", "ea73b550de60d8b278523fa69385df0c2892546f8820aea12b4d1fe2d4f98962")
+    return pd.DataFrame({"model": raw["model"], "tokens_billions": raw["step"], "train_loss_nats": raw["train_loss"],
+                         "val_loss_nats": raw["val_loss"]})
+
+
+def misfitting_final() -> pd.DataFrame:
+    """Li et al.'s OpenLM runs, final checkpoints only: N (with and without embeddings), D, C4 loss."""
+    raw = _raw("misfitting/scaling_results_last_ckpt_only.csv", "cd96b9eb8e5b2adc80e6739a642dd8554590edc96234d36859ab6ed0f5c30562")
+    if not (raw["loss"] == raw["C4 Eval Loss"]).all():
+        raise SystemExit("misfitting: 'loss' differs from 'C4 Eval Loss'; the sources note says they are equal")
+    return pd.DataFrame({"model": raw["model"], "N_params": raw["N"], "N_nonembedding_params": raw["N_no_emb"],
+                         "D_tokens": raw["D"], "C_flop": raw["C"], "loss_nats": raw["loss"], "total_steps": raw["total_steps"],
+                         "peak_lr": raw["peak_lr"], "portion_steps_elapsed": raw["portion_steps_elapsed"], "sweep": raw["sweep"]})
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
             "clark_routed_runs": ("krajewski/clark2022_routed_lm_runs.csv", clark_routed_runs),
             "bnsl_four_digit_addition": ("bnsl/four_digit_addition.csv", bnsl_four_digit_addition),
-            "bnsl_benchmark": ("bnsl/revisiting_benchmark_curves.csv", bnsl_benchmark)}
+            "bnsl_benchmark": ("bnsl/revisiting_benchmark_curves.csv", bnsl_benchmark),
+            "porian_isoflop_points": ("kaplan/porian_isoflop_points.csv", porian_isoflop_points),
+            "gpt3_curves": ("kaplan/gpt3_digitised_curves.csv", gpt3_curves),
+            "misfitting_final": ("kaplan/misfitting_final_checkpoints.csv", misfitting_final)}
 
 
 def render(name: str) -> bytes:

@@ -263,3 +263,28 @@ def test_map_split_gives_the_serial_results_in_order(monkeypatch):
     assert map_split(lambda v: v * v, items) == [v * v for v in items]
     monkeypatch.setenv("SCALINGLIB_NO_FORK", "1")
     assert map_split(lambda v: v * v, items) == [v * v for v in items]
+
+
+def test_kaplan_nd_matches_eq_1_5_and_its_gradient(nd, rng):
+    law = sl.get_law("kaplan_nd")
+    p = {"log_Nc": np.log(6.4e13), "log_Dc": np.log(1.8e13), "alpha_N": 0.076, "alpha_D": 0.103}
+    direct = ((6.4e13 / nd["N"]) ** (0.076 / 0.103) + 1.8e13 / nd["D"]) ** 0.103
+    np.testing.assert_allclose(law.predict(p, nd), direct, rtol=1e-12)
+    problem = make_problem("kaplan_nd", nd, loss_values(nd))
+    theta = np.column_stack([rng.uniform(28, 33, 3), rng.uniform(28, 32, 3), rng.uniform(0.05, 0.1, 3), rng.uniform(0.08, 0.12, 3)])
+    fg = problem.objective()
+    np.testing.assert_allclose(fg(theta, np.arange(3))[1], _fd_gradient(fg, theta, eps=1e-7), rtol=3e-4, atol=1e-8)
+
+
+def test_isoflop_akima_and_parabola_agree_on_exact_parabolas():
+    from scalinglib import frontier
+    budgets = [1e19, 1e20, 1e21]
+    n, c, loss = [], [], []
+    for b in budgets:
+        centre = np.log10(0.1 * b ** 0.5)
+        for dx in np.linspace(-0.6, 0.6, 9):
+            n.append(10 ** (centre + dx)); c.append(b); loss.append(2.0 + 0.3 * dx ** 2)
+    a_par = frontier.isoflop(n, c, loss, budgets, tol_dex=0.01).exponent_a
+    a_aki = frontier.isoflop(n, c, loss, budgets, tol_dex=0.01, method="akima").exponent_a
+    assert a_par == pytest.approx(0.5, abs=1e-9)
+    assert a_aki == pytest.approx(0.5, abs=2e-3)
