@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .fit import FitResult, fit
+from .fit import FitResult
 
 
 @dataclass

@@ -46,7 +46,6 @@ def test_every_citation_key_exists_in_references_bib():
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_has_one_stored_check_cell_and_glues_what_it_quotes(chapter):
     nb = json.loads(chapter.read_text())
-    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     checks = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
     assert len(checks) == 1, "each chapter has exactly one reproduction-check cell marked for nbval"
     assert ".show()" in "".join(checks[0]["source"])
