@@ -54,6 +54,14 @@ def assign_budgets(flops, budgets, tol_dex: float) -> np.ndarray:
     return np.where(dist[np.arange(flops.size), nearest] <= tol_dex, nearest, -1)
 
 
+def _budget_groups(flops: np.ndarray, budgets: np.ndarray, tol_dex: float, min_points: int):
+    """Per run: its budget index (-1 for none) and the same restricted to budgets with >= min_points runs;
+    plus the run count per budget."""
+    group = assign_budgets(flops, budgets, tol_dex)
+    counts = np.bincount(group[group >= 0], minlength=budgets.size)
+    return group, np.where(np.isin(group, np.flatnonzero(counts >= min_points)), group, -1), counts
+
+
 def _weighted_quadratics(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Least-squares c0 + c1 x + c2 x^2 for each weight row w (R, n); NaN rows where it is singular."""
     basis = np.stack([np.ones_like(x), x, x * x], axis=1)                 # (n, 3)
@@ -147,10 +155,8 @@ def isoflop(params_n, flops, loss, budgets, tol_dex: float = 0.05, min_points: i
     same_length({"params_n": n_arr, "flops": c_arr, "loss": l_arr})
     require_positive("params_n", n_arr, "N_opt is fitted in log space")
     budgets = np.sort(np.asarray(budgets, float))
-    group = assign_budgets(c_arr, budgets, tol_dex)
+    group, usable, counts = _budget_groups(c_arr, budgets, tol_dex, min_points)
     log_n = np.log10(n_arr)
-    counts = np.bincount(group[group >= 0], minlength=budgets.size)
-    usable = np.where(np.isin(group, np.flatnonzero(counts >= min_points)), group, -1)
     vertex, curvature = _vertices(log_n, l_arr, usable, budgets.size, np.ones((1, n_arr.size)))
     if method == "akima":
         vertex = akima_minima(log_n, l_arr, usable, budgets.size)[None, :]
@@ -178,9 +184,7 @@ def isoflop_bootstrap(params_n, flops, loss, budgets, tol_dex: float = 0.05, min
     (so every budget keeps its number of runs). NaN where a resample leaves fewer than two usable budgets."""
     n_arr, c_arr, l_arr = (np.asarray(v, float) for v in (params_n, flops, loss))
     budgets = np.sort(np.asarray(budgets, float))
-    group = assign_budgets(c_arr, budgets, tol_dex)
-    counts = np.bincount(group[group >= 0], minlength=budgets.size)
-    group = np.where(np.isin(group, np.flatnonzero(counts >= min_points)), group, -1)
+    _, group, _ = _budget_groups(c_arr, budgets, tol_dex, min_points)
     rng = np.random.default_rng(seed)
     weights = np.zeros((n_resamples, n_arr.size))
     for j in np.unique(group[group >= 0]):

@@ -286,8 +286,7 @@ DATA_CONSTRAINED = register(Law(
 # non-embedding parameters of a model with E = 64 experts (fixed), D tokens and G the granularity.
 # ---------------------------------------------------------------------------------------------
 def _prepare_ndg(x: dict) -> dict:
-    return {k: np.asarray(x[k], float)[None, :] for k in ("N", "D", "G")} | {
-        "logN": np.log(x["N"])[None, :], "logD": np.log(x["D"])[None, :], "logG": np.log(x["G"])[None, :]}
+    return {f"log{k}": np.log(x[k])[None, :] for k in ("N", "D", "G")}
 
 
 def _evaluate_krajewski(p: dict, f: dict):

@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
 
 
-def _raw(relpath: str, sha256: str) -> pd.DataFrame:
+def _raw(relpath: str, sha256: str, reader=pd.read_csv) -> pd.DataFrame:
     path = SOURCES / relpath
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != sha256:
         raise SystemExit(f"{path}: sha256 {actual} differs from the {sha256} recorded in its SOURCE.md")
-    return pd.read_csv(path)
+    return reader(path)
 
 
 def chinchilla_fig4() -> pd.DataFrame:
@@ -51,11 +51,8 @@ def chinchilla_fig4() -> pd.DataFrame:
 
 def brown_pythia_math() -> pd.DataFrame:
     """Correct-sample counts per (Pythia model, MATH problem): the primary data of the coverage curves."""
-    path = SOURCES / "brown" / "large_language_monkeys_original_pass_at_k.parquet"
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if actual != "2ca92cfcb9b074981b39ae3b6448bd7ae6b24e9db695e448b16eb7398dd41d15":
-        raise SystemExit(f"{path}: sha256 {actual} differs from the value recorded in its SOURCE.md")
-    raw = pd.read_parquet(path)
+    raw = _raw("brown/large_language_monkeys_original_pass_at_k.parquet",
+               "2ca92cfcb9b074981b39ae3b6448bd7ae6b24e9db695e448b16eb7398dd41d15", reader=pd.read_parquet)
     keys = ["Model", "Problem Idx"]
     per_problem = raw.groupby(keys)[["Num. Samples Total", "Num. Samples Correct"]].nunique()
     if (per_problem > 1).any().any():
