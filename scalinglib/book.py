@@ -12,3 +12,9 @@ def glue(name: str, value) -> None:
     if isinstance(value, np.generic):
         value = value.item()
     _glue(name, value, display=False)
+
+
+def glue_check_counts(table) -> None:
+    """Glue a check table's counts as n_reproduced, n_differs and n_not_checkable, for the summary box."""
+    for status, count in table.counts().items():
+        glue(f"n_{status.replace(' ', '_')}", count)
