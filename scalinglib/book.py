@@ -18,3 +18,11 @@ def glue_check_counts(table) -> None:
     """Glue a check table's counts as n_reproduced, n_differs and n_not_checkable, for the summary box."""
     for status, count in table.counts().items():
         glue(f"n_{status.replace(' ', '_')}", count)
+
+
+def show_styled(styler, name: str) -> None:
+    """Display a pandas Styler as HTML with a fixed element id, so re-executing a chapter leaves its stored
+    output byte-identical (a bare Styler gets random ids and its text form shows a memory address)."""
+    from IPython.display import HTML, display
+
+    display(HTML(styler.set_uuid(name).to_html()))

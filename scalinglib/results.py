@@ -1,0 +1,183 @@
+"""What a chapter leaves behind when it executes: its check rows and its reproduced fits, as JSON.
+
+Each chapter ends with `save_results(chapter, checks, fits)`, which writes results/<chapter>.json.
+The scorecard and the "How to cite" page are built from these files (never typed), and the fit
+export (fits.json / fits.csv in the built book) is assembled from them by scripts/export_fits.py.
+
+A results file records the sha256 of the chapter's code cells, of scalinglib's sources and of the
+data manifest it ran with; `load_results` refuses a file whose fingerprint no longer matches the
+checkout (stale: the chapter must be executed again), or a chapter that has none (missing).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .data import data_dir, entry
+from .errors import InputError, ScalingLibError
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMAT = 1
+
+
+class StaleResults(ScalingLibError):
+    """A chapter's results file is missing or was written by other code or data than the checkout's."""
+
+
+def results_dir() -> Path:
+    """results/ of this checkout, or $SCALINGLIB_RESULTS (scripts/execute_chapters.py points the kernel at a
+    scratch folder and copies the file back only when the chapter succeeded)."""
+    env = os.environ.get("SCALINGLIB_RESULTS")
+    return Path(env) if env else ROOT / "results"
+
+
+def _sha256(parts: list[bytes]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def chapter_fingerprint(chapter: str, root: Path = ROOT) -> dict:
+    """sha256 of what a chapter's numbers depend on: its code cells, scalinglib's .py files, the data manifest."""
+    path = root / "chapters" / f"{chapter}.ipynb"
+    if not path.exists():
+        raise InputError(f"chapter {chapter!r}: {path} does not exist")
+    cells = json.loads(path.read_text())["cells"]
+    code = ["".join(c["source"]).encode() for c in cells if c["cell_type"] == "code"]
+    lib = sorted((root / "scalinglib").glob("*.py"))
+    return {"chapter_code_sha256": _sha256(code),
+            "scalinglib_sha256": _sha256([p.name.encode() + b"\0" + p.read_bytes() for p in lib]),
+            "data_manifest_sha256": _sha256([(root / "data" / "manifest.yaml").read_bytes()])}
+
+
+@dataclass
+class FitRecord:
+    """One reproduced fit, citable by its stable `id` (e.g. "chinchilla/approach3/epoch-points")."""
+    id: str
+    chapter: str
+    paper: str                      # BibTeX key of the paper whose law this is (references.bib)
+    law: str                        # the fitted functional form, in words or as a scalinglib law name
+    parameters: dict                # name -> value
+    dataset: str                    # data/manifest.yaml name
+    rows: str                       # which rows of the dataset were fitted, in words
+    n_points: int
+    objective: str                  # loss, residual space, reduction
+    method: str                     # optimiser and starts
+    intervals: dict = field(default_factory=dict)   # name -> [lo, hi]
+    interval_method: str = ""       # e.g. "95% percentile bootstrap, 4000 resamples, seed 0"; or why none
+    dataset_sha256: str = ""        # filled from the manifest
+    note: str = ""
+
+    def __post_init__(self):
+        if not self.id or self.id != self.id.strip() or " " in self.id or not self.id.startswith(f"{self.chapter}/"):
+            raise InputError(f"fit id {self.id!r}: ids are '<chapter>/<what>/<data>' without spaces, "
+                             f"starting with the chapter name {self.chapter!r}")
+        self.parameters = {k: _finite(f"fit {self.id}: parameter {k}", v) for k, v in self.parameters.items()}
+        if not self.parameters:
+            raise InputError(f"fit {self.id}: no parameters")
+        self.intervals = {k: [_finite(f"fit {self.id}: interval of {k}", lo), _finite(f"fit {self.id}: interval of {k}", hi)]
+                          for k, (lo, hi) in self.intervals.items()}
+        unknown = set(self.intervals) - set(self.parameters)
+        if unknown:
+            raise InputError(f"fit {self.id}: intervals for parameters it does not have: {sorted(unknown)}")
+        if not self.interval_method:
+            raise InputError(f"fit {self.id}: say how the intervals were computed, or why there are none")
+        self.dataset_sha256 = entry(self.dataset)["sha256"]
+
+
+def _finite(what: str, value) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        raise InputError(f"{what} is {value}")
+    return value
+
+
+def fit_record(id: str, chapter: str, paper: str, result, dataset: str, rows: str, *, parameters: dict | None = None,
+               bootstrap=None, interval_names: list[str] | dict | None = None, note: str = "") -> FitRecord:
+    """A FitRecord from a scalinglib FitResult (and optionally its Bootstrap, for 95% intervals)."""
+    params = parameters if parameters is not None else result.natural
+    if isinstance(interval_names, dict):          # parameter -> the bootstrap's name for it (e.g. "R_D*": "rd_star")
+        names = interval_names
+    else:
+        names = {k: k for k in (interval_names if interval_names is not None else params)
+                 if bootstrap and k in bootstrap.samples}
+    intervals = {k: list(bootstrap.interval(sample)) for k, sample in names.items()} if bootstrap else {}
+    how = (f"95% percentile bootstrap, {bootstrap.n_resamples} resamples, seed {bootstrap.seed}" if bootstrap
+           else "none: no bootstrap for this fit in the chapter")
+    p = result.problem
+    return FitRecord(id=id, chapter=chapter, paper=paper, law=result.law.name, parameters=params, dataset=dataset,
+                     rows=rows, n_points=p.n_points, objective=f"{p.reduction} of {p.loss.describe()} on {p.residual_space} residuals",
+                     method=f"{result.optimizer}, {len(result.starts)} starts" + (f"; fixed {dict(p.fixed)}" if p.fixed else ""),
+                     intervals=intervals, interval_method=how, note=note)
+
+
+def save_results(chapter: str, checks, fits: list[FitRecord]) -> Path:
+    """Write results/<chapter>.json: the check rows, their counts, the fits and the chapter's fingerprint."""
+    if checks.chapter != chapter:
+        raise InputError(f"save_results({chapter!r}): the check table belongs to chapter {checks.chapter!r}")
+    ids = [f.id for f in fits]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"save_results({chapter!r}): duplicate fit ids {sorted(i for i in ids if ids.count(i) > 1)}")
+    wrong = [f.id for f in fits if f.chapter != chapter]
+    if wrong:
+        raise InputError(f"save_results({chapter!r}): fits from another chapter: {wrong}")
+    payload = {"format": FORMAT, "chapter": chapter, "scalinglib_version": __version__,
+               "fingerprint": chapter_fingerprint(chapter), "counts": checks.counts(),
+               "summary": checks.render().splitlines()[-1], "checks": _check_records(checks),
+               "fits": [asdict(f) for f in fits]}
+    out = results_dir() / f"{chapter}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
+    return out
+
+
+def _check_records(checks) -> list[dict]:
+    """to_records() plus the row as the chapter prints it (text), so the scorecard shows the same strings."""
+    shown = checks.frame().to_dict("records")
+    return [{**rec, "text": {k: str(v) for k, v in row.items()}} for rec, row in zip(checks.to_records(), shown)]
+
+
+def result_chapters(root: Path = ROOT) -> list[str]:
+    """Chapters in _toc.yml whose notebook saves results, in book order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    names = [e["file"].split("/", 1)[1] for e in toc.get("chapters", []) if e.get("file", "").startswith("chapters/")]
+    return [n for n in names if "save_results(" in (root / "chapters" / f"{n}.ipynb").read_text()]
+
+
+def load_all(root: Path = ROOT) -> list[dict]:
+    """Every chapter's results, in book order; raises StaleResults naming each missing or stale file."""
+    loaded, problems = [], []
+    for chapter in result_chapters(root):
+        try:
+            loaded.append(load_results(chapter, root=root))
+        except StaleResults as exc:
+            problems.append(str(exc))
+    if problems:
+        raise StaleResults("\n".join(problems))
+    return loaded
+
+
+def load_results(chapter: str, folder: Path | None = None, root: Path = ROOT) -> dict:
+    """A chapter's committed results (results/<chapter>.json), refused if missing or stale (written by other
+    code or data than this checkout's)."""
+    path = Path(folder or ROOT / "results") / f"{chapter}.json"
+    if not path.exists():
+        raise StaleResults(f"{path} is missing: execute the chapter (make book, or "
+                           f"python scripts/execute_chapters.py {chapter})")
+    payload = json.loads(path.read_text())
+    if payload.get("format") != FORMAT or payload.get("chapter") != chapter:
+        raise StaleResults(f"{path}: not a format-{FORMAT} results file of chapter {chapter!r}")
+    now = chapter_fingerprint(chapter, root)
+    changed = [k for k, v in now.items() if payload["fingerprint"].get(k) != v]
+    if changed:
+        raise StaleResults(f"{path} is stale: {', '.join(changed)} changed since chapter {chapter!r} last executed; "
+                           f"execute it again (python scripts/execute_chapters.py {chapter})")
+    return payload
