@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv book execute html test unit notebooks benchmark lock clean
+.PHONY: venv book execute html test unit verify site notebooks benchmark lock clean
 
 venv: $(STAMP)
 
@@ -25,16 +25,26 @@ book: execute html
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py
 
+## html: the fit export (fits.json, fits.csv) and the strict Jupyter Book build, from the stored outputs
 html: $(STAMP)
+	$(BIN)/python scripts/export_fits.py
 	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
 	@echo "The book is at _build/html/index.html"
 
-## test: unit and data tests, nbval over every chapter, then the strict book build
-test: unit notebooks book
+## test: unit and data tests; every chapter executed fresh and compared with its committed check table and
+## results (execute_chapters.py --verify); the strict book build; then the tests of the built book
+test: unit verify html site
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/site
 
+verify: $(STAMP)
+	$(BIN)/python scripts/execute_chapters.py --verify
+
+site: $(STAMP)
+	$(BIN)/python -m pytest tests/site
+
+## notebooks: the same comparison with nbval instead (slower: it executes every chapter a second time)
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider chapters
 

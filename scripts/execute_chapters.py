@@ -1,12 +1,22 @@
 """Execute every notebook listed in _toc.yml with papermill, fresh, and store its outputs.
 
-Each chapter runs into _build/executed/ first; only a successful run is copied back over
-chapters/<name>.ipynb (so a failing chapter never clobbers the committed outputs). Timestamps and
-other volatile papermill metadata are stripped, so re-running unchanged code leaves the files
-byte-identical. Usage: python scripts/execute_chapters.py [chapter-name ...]
+Each chapter runs into _build/executed/ first, with its results file (scalinglib.results) going to
+_build/results/; only a successful run is copied back over chapters/<name>.ipynb and results/<name>.json
+(so a failing chapter never clobbers the committed outputs). Timestamps and other volatile papermill
+metadata are stripped, so re-running unchanged code leaves the files byte-identical.
+
+--verify (what `make test` uses): before copying back, the fresh check table (the cell marked
+NBVAL_CHECK_OUTPUT, compared as nbval would) and the fresh results file must equal the committed ones;
+a difference fails the run and names the chapter and the first differing line or value.
+
+Usage: python scripts/execute_chapters.py [--verify] [chapter-name ...]
 """
 from __future__ import annotations
 
+import json
+import math
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -16,6 +26,8 @@ import papermill
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+SCRATCH_RESULTS = ROOT / "_build" / "results"
+CHECK_MARK = "NBVAL_CHECK_OUTPUT"
 
 
 def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -47,34 +59,114 @@ def strip_volatile(nb) -> None:
         cell.metadata.pop("execution", None)
 
 
-def execute(path: Path) -> float:
+def check_output(nb) -> list[str]:
+    """The text every NBVAL_CHECK_OUTPUT cell printed, line by line."""
+    lines = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and CHECK_MARK in cell.source:
+            for out in cell.outputs:
+                lines += "".join(out.get("text", "")).splitlines() if out.output_type == "stream" else [f"<{out.output_type}>"]
+    return lines
+
+
+def first_difference(a, b, where: str = "", rtol: float = 1e-9) -> str | None:
+    """Where two JSON values differ (floats within rtol count as equal), or None."""
+    if isinstance(a, float) and isinstance(b, (int, float)) or isinstance(b, float) and isinstance(a, (int, float)):
+        return None if math.isclose(a, b, rel_tol=rtol, abs_tol=1e-300) else f"{where}: {a!r} != {b!r}"
+    if type(a) is not type(b):
+        return f"{where}: {a!r} != {b!r}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{where}/{k}: present in only one of them"
+            found = first_difference(a[k], b[k], f"{where}/{k}", rtol)
+            if found:
+                return found
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items != {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, f"{where}[{i}]", rtol)
+            if found:
+                return found
+        return None
+    return None if a == b else f"{where}: {a!r} != {b!r}"
+
+
+def verify(path: Path, fresh_nb, fresh_results: Path) -> list[str]:
+    """Why the fresh run does not match what is committed (empty if it does)."""
+    problems = []
+    old, new = check_output(nbformat.read(path, as_version=4)), check_output(fresh_nb)
+    if old != new:
+        diff = next((f"line {i + 1}:\n    committed: {a}\n    fresh:     {b}" for i, (a, b) in enumerate(zip(old, new)) if a != b),
+                    f"{len(old)} lines committed, {len(new)} fresh")
+        problems.append(f"check table differs from the committed one, {diff}")
+    committed = ROOT / "results" / fresh_results.name
+    if fresh_results.exists():
+        if not committed.exists():
+            problems.append(f"results/{committed.name} is not committed")
+        else:
+            found = first_difference(json.loads(committed.read_text()), json.loads(fresh_results.read_text()))
+            if found:
+                problems.append(f"results/{committed.name} differs from the fresh run at {found}")
+    return problems
+
+
+def execute(path: Path, check: bool) -> float:
     out = ROOT / "_build" / "executed" / path.name
     out.parent.mkdir(parents=True, exist_ok=True)
+    SCRATCH_RESULTS.mkdir(parents=True, exist_ok=True)
+    fresh_results = SCRATCH_RESULTS / f"{path.stem}.json"
+    fresh_results.unlink(missing_ok=True)
+    os.environ["SCALINGLIB_RESULTS"] = str(SCRATCH_RESULTS)      # the kernel inherits it
     start = time.perf_counter()
     papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent),
                                progress_bar=False, log_output=False)
     seconds = time.perf_counter() - start
     nb = nbformat.read(out, as_version=4)
     strip_volatile(nb)
+    if check:
+        problems = verify(path, nb, fresh_results)
+        if problems:
+            raise VerifyError("\n  ".join(problems))
     nbformat.write(nb, path)
+    if fresh_results.exists():
+        (ROOT / "results").mkdir(exist_ok=True)
+        shutil.copyfile(fresh_results, ROOT / "results" / fresh_results.name)
     return seconds
 
 
-def main(names: list[str]) -> int:
+class VerifyError(Exception):
+    pass
+
+
+def main(args: list[str]) -> int:
+    check = "--verify" in args
+    names = [a for a in args if a != "--verify"]
     notebooks = chapter_notebooks()
     if names:
+        unknown = set(names) - {p.stem for p in notebooks}
+        if unknown:
+            print(f"error: not a notebook in _toc.yml: {sorted(unknown)}")
+            return 2
         notebooks = [p for p in notebooks if p.stem in names]
     failed = []
     for path in notebooks:
         try:
             print(f"executing {path.relative_to(ROOT)} ...", flush=True)
-            print(f"  done in {execute(path):.1f} s", flush=True)
+            print(f"  done in {execute(path, check):.1f} s", flush=True)
         except papermill.PapermillExecutionError as exc:
             failed.append(path.name)
             print(f"  FAILED: {exc.ename}: {exc.evalue}\n  (the failed run is in _build/executed/{path.name}; "
                   f"{path.relative_to(ROOT)} was left unchanged)", flush=True)
+        except VerifyError as exc:
+            failed.append(path.name)
+            print(f"  FAILED verification against the committed outputs:\n  {exc}\n  (the fresh run is in "
+                  f"_build/executed/{path.name}; if the change is intended, run make book and commit the outputs)",
+                  flush=True)
     if failed:
-        print(f"{len(failed)} chapter(s) failed: {failed}")
+        print(f"{len(failed)} notebook(s) failed: {failed}")
         return 1
     return 0
 

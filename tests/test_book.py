@@ -15,6 +15,8 @@ _spec.loader.exec_module(execute_chapters)
 
 TOC = execute_chapters.toc_files()
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+BOOK_WIDE = {"scorecard", "citing"}          # pages generated from the chapters' results, with no checks of their own
+REPORTS = [c for c in CHAPTERS if c.stem not in BOOK_WIDE]
 PAGES = [p for f in TOC for p in (ROOT / f"{f}.md", ROOT / f"{f}.ipynb") if p.exists()]
 
 
@@ -43,15 +45,22 @@ def test_every_citation_key_exists_in_references_bib():
     assert not cited - keys, f"cited but not in references.bib: {sorted(cited - keys)}"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_has_one_stored_check_cell_and_glues_what_it_quotes(chapter):
+@pytest.mark.parametrize("chapter", REPORTS, ids=lambda p: p.stem)
+def test_chapter_has_one_stored_check_cell_and_saves_results(chapter):
     nb = json.loads(chapter.read_text())
     checks = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
-    assert len(checks) == 1, "each chapter has exactly one reproduction-check cell marked for nbval"
+    assert len(checks) == 1, "each chapter has exactly one reproduction-check cell marked NBVAL_CHECK_OUTPUT"
     assert ".show()" in "".join(checks[0]["source"])
     printed = "".join("".join(o.get("text", "")) for o in checks[0].get("outputs", [])
                       if o.get("output_type") == "stream")
-    assert "checks:" in printed, "the check cell has no stored output for nbval to compare"
+    assert "checks:" in printed, "the check cell has no stored output to compare"
+    assert any(f"save_results({chapter.stem!r}" in "".join(c["source"]).replace('"', "'") for c in nb["cells"]), \
+        "the chapter does not save its results for the scorecard (scalinglib.results.save_results)"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_page_glues_what_it_quotes(chapter):
+    nb = json.loads(chapter.read_text())
     assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
     glue_outputs = [o for c in nb["cells"] for o in c.get("outputs", [])
                     if "scrapbook" in o.get("metadata", {})]
