@@ -270,11 +270,18 @@ class FitResult:
     def predict(self, x: Mapping) -> np.ndarray:
         return self.law.predict(self.theta, x)
 
-    def method(self) -> str:
+    def objective_text(self) -> str:
+        """The objective in words: reduction, loss, residual space."""
         p = self.problem
-        fixed = f"; fixed {dict(p.fixed)}" if p.fixed else ""
-        return (f"{p.reduction} of {p.loss.describe()} on {p.residual_space} residuals, {self.optimizer}, "
-                f"{len(self.starts)} starts{fixed}")
+        return f"{p.reduction} of {p.loss.describe()} on {p.residual_space} residuals"
+
+    def optimizer_text(self) -> str:
+        """How it was minimised: optimiser, number of starts, fixed parameters."""
+        fixed = f"; fixed {dict(self.problem.fixed)}" if self.problem.fixed else ""
+        return f"{self.optimizer}, {len(self.starts)} starts{fixed}"
+
+    def method(self) -> str:
+        return f"{self.objective_text()}, {self.optimizer_text()}"
 
     def summary(self) -> pd.Series:
         counts = pd.Series(self.status).value_counts()

@@ -112,11 +112,9 @@ def fit_record(id: str, chapter: str, paper: str, result, dataset: str, rows: st
     intervals = {k: list(bootstrap.interval(sample)) for k, sample in names.items()} if bootstrap else {}
     how = (f"95% percentile bootstrap, {bootstrap.n_resamples} resamples, seed {bootstrap.seed}" if bootstrap
            else "none: no bootstrap for this fit in the chapter")
-    p = result.problem
     return FitRecord(id=id, chapter=chapter, paper=paper, law=result.law.name, parameters=params, dataset=dataset,
-                     rows=rows, n_points=p.n_points, objective=f"{p.reduction} of {p.loss.describe()} on {p.residual_space} residuals",
-                     method=f"{result.optimizer}, {len(result.starts)} starts" + (f"; fixed {dict(p.fixed)}" if p.fixed else ""),
-                     intervals=intervals, interval_method=how, note=note)
+                     rows=rows, n_points=result.problem.n_points, objective=result.objective_text(),
+                     method=result.optimizer_text(), intervals=intervals, interval_method=how, note=note)
 
 
 def save_results(chapter: str, checks, fits: list[FitRecord]) -> Path:
@@ -145,11 +143,28 @@ def _check_records(checks) -> list[dict]:
     return [{**rec, "text": {k: str(v) for k, v in row.items()}} for rec, row in zip(checks.to_records(), shown)]
 
 
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every `file:` entry of _toc.yml, in book order (root first), at any depth."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return found
+
+
 def result_chapters(root: Path = ROOT) -> list[str]:
     """Chapters in _toc.yml whose notebook saves results, in book order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    names = [e["file"].split("/", 1)[1] for e in toc.get("chapters", []) if e.get("file", "").startswith("chapters/")]
-    return [n for n in names if "save_results(" in (root / "chapters" / f"{n}.ipynb").read_text()]
+    notebooks = [root / f"{f}.ipynb" for f in toc_files(root) if f.startswith("chapters/")]
+    return [p.stem for p in notebooks if p.exists() and "save_results(" in p.read_text()]
 
 
 def load_all(root: Path = ROOT) -> list[dict]:

@@ -23,33 +23,16 @@ from pathlib import Path
 
 import nbformat
 import papermill
-import yaml
+
+from scalinglib.results import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH_RESULTS = ROOT / "_build" / "results"
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
 
 
-def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every `file:` entry of the table of contents, in order (root first)."""
-    toc = yaml.safe_load(toc_path.read_text())
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return found
-
-
 def chapter_notebooks() -> list[Path]:
-    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+    return [ROOT / f"{f}.ipynb" for f in toc_files(ROOT) if (ROOT / f"{f}.ipynb").exists()]
 
 
 def strip_volatile(nb) -> None:
