@@ -7,7 +7,11 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv book execute html test unit verify site notebooks benchmark lock clean
+.PHONY: venv book execute html browser test unit verify site notebooks benchmark lock clean
+
+# Optional: the book's public GitHub repository, for the Binder, edit and issue buttons (scripts/book_config.py).
+REPOSITORY_URL    ?=
+REPOSITORY_BRANCH ?= main
 
 venv: $(STAMP)
 
@@ -28,12 +32,18 @@ execute: $(STAMP)
 ## html: the fit export (fits.json, fits.csv) and the strict Jupyter Book build, from the stored outputs
 html: $(STAMP)
 	$(BIN)/python scripts/export_fits.py
-	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
+	$(BIN)/python scripts/book_config.py --repository-url "$(REPOSITORY_URL)" --branch "$(REPOSITORY_BRANCH)"
+	$(BIN)/jupyter-book build . --config _build/book_config.yml --builder html --warningiserror --keep-going
 	@echo "The book is at _build/html/index.html"
 
-## test: unit and data tests; every chapter executed fresh and compared with its committed check table and
-## results (execute_chapters.py --verify); the strict book build; then the tests of the built book
-test: unit verify html site
+## test: Chromium for the browser tests; unit and data tests; every chapter executed fresh and compared with its
+## committed check table and results (execute_chapters.py --verify); the strict book build; then the tests of the
+## built book, in headless Chromium among them (screenshots in _build/screenshots)
+test: browser unit verify html site
+
+## browser: Debian's Chromium for tests/site/test_browser.py (skipped loudly if it cannot be installed; not under CI)
+browser:
+	bash scripts/install_chromium.sh
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/site

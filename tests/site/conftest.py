@@ -1,7 +1,10 @@
 """Tests of the built book (_build/html): run after `make html`, as the last step of `make test`."""
+import os
 from pathlib import Path
 
 import pytest
+
+from browser import CHROMIUM_ARGS, SiteServer, Visit, chromium_executable
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -12,3 +15,45 @@ def html_dir() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail(f"{HTML} has no built book: run `make html` (or `make book`) first")
     return HTML
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    executable = chromium_executable()
+    if executable is None:
+        message = ("Chromium is not installed, so the browser tests cannot run. Install it with `make browser` "
+                   "(Debian's chromium package) or set CHROMIUM=/path/to/chromium.")
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message + " Under CI=true this is a failure: CI must install Chromium.")
+        print("\n" + "!" * 100 + f"\nSKIPPING THE BROWSER TESTS: {message}\n" + "!" * 100)
+        pytest.skip(message)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def book_server(html_dir):
+    served = SiteServer(html_dir)
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(server, path) -> Visit; every context is closed after the test."""
+    opened = []
+
+    def open_(server: SiteServer, path: str) -> Visit:
+        opened.append(Visit(browser, server, path))
+        return opened[-1]
+    yield open_
+    for visit in opened:
+        visit.close()
