@@ -169,12 +169,13 @@ class CheckTable:
             pub_text = "-" if pub is None else ("claim" if pub.value is None else fmt_published(pub.value))
             if pub is not None and pub.interval is not None:
                 pub_text += f" ({fmt_published(pub.interval[0])}, {fmt_published(pub.interval[1])})"
+            # The verdict comes second so that it is visible without scrolling in the book's narrow output column;
+            # the (long) location comes last.
             records.append({
-                "quantity": r.quantity, "published": pub_text,
-                "where": "-" if pub is None else pub.where,
+                "quantity": r.quantity, "verdict": r.verdict, "published": pub_text,
                 "reproduced [interval]": repro,
                 "tolerance": "-" if r.not_checkable else r.tolerance.describe(pub),
-                "verdict": r.verdict,
+                "where": "-" if pub is None else pub.where,
             })
         return pd.DataFrame.from_records(records)
 

@@ -76,3 +76,34 @@ def test_chapter_quotes_only_published_ids_that_exist(chapter):
     known = set(all_published())
     literal_ids = set(re.findall(r"published\(\s*[\"']([^\"'{}]+)[\"']\s*\)", page_text(chapter)))
     assert not literal_ids - known, f"unknown published ids: {sorted(literal_ids - known)}"
+
+
+def opening_boxes(chapter: Path) -> dict[str, str]:
+    """The admonitions of a chapter's first cell, by title."""
+    first = "".join(json.loads(chapter.read_text())["cells"][0]["source"])
+    return dict(re.findall(r"```\{admonition\} ([^\n]+)\n(.*?)```", first, flags=re.S))
+
+
+def parameters(chapter: Path) -> dict[str, str]:
+    """Names and default values of the chapter's papermill parameters cell."""
+    cells = [c for c in json.loads(chapter.read_text())["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    source = "".join(cells[0]["source"]) if cells else ""
+    return dict(re.findall(r"^(\w+)\s*=\s*([^\s#]+)", source, flags=re.M))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_opens_with_a_summary_and_an_exact_rerun_note(chapter):
+    boxes = opening_boxes(chapter)
+    assert "Summary" in boxes, "the first cell has no Summary box"
+    if chapter in REPORTS:
+        for part in ("**Claim.**", "**Data.**", "**Verdict.**"):
+            assert part in boxes["Summary"], f"the Summary box has no {part}"
+    rerun = next((text for title, text in boxes.items() if title.startswith("Re-run this")), None)
+    assert rerun, "the first cell has no 'Re-run this chapter' box"
+    assert f"`.venv/bin/papermill chapters/{chapter.name} " in rerun, "the re-run command does not name the notebook"
+    defaults = parameters(chapter)
+    for name, value in defaults.items():
+        assert f"-p {name} {value}" in rerun, f"the re-run note does not give parameter {name} (default {value})"
+    if not defaults:
+        assert "No parameters" in rerun
+    assert "{glue:text}`run_seconds" in rerun, "the re-run note does not state the measured run time"
