@@ -34,6 +34,8 @@ html: $(STAMP)
 	$(BIN)/python scripts/export_fits.py
 	$(BIN)/python scripts/book_config.py --repository-url "$(REPOSITORY_URL)" --branch "$(REPOSITORY_BRANCH)"
 	$(BIN)/jupyter-book build . --config _build/book_config.yml --builder html --warningiserror --keep-going
+	@# html_extra_path ships the export, but Sphinx skips that copy when no page is out of date: copy it always
+	cp _build/export/fits.json _build/export/fits.csv _build/html/
 	@echo "The book is at _build/html/index.html"
 
 ## test: Chromium for the browser tests; unit and data tests; every chapter executed fresh and compared with its

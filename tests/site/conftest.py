@@ -1,5 +1,7 @@
 """Tests of the built book (_build/html): run after `make html`, as the last step of `make test`."""
+import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,17 @@ from browser import CHROMIUM_ARGS, SiteServer, Visit, chromium_executable
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
+BROWSER_REPORT = ROOT / "_build" / "screenshots" / "browser_report.json"     # written by test_browser.py
+STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line in the test output: pages tested in the browser and the time it took."""
+    if BROWSER_REPORT.exists() and BROWSER_REPORT.stat().st_mtime >= STARTED:
+        report = json.loads(BROWSER_REPORT.read_text())
+        terminalreporter.write_line(f"browser tests: {len(report['pages'])} pages in {report['total_seconds']} s "
+                                    f"with {report['chromium']}; screenshots and timings in "
+                                    f"{BROWSER_REPORT.parent.relative_to(ROOT)}/")
 
 
 @pytest.fixture(scope="session")

@@ -40,8 +40,6 @@ def browser_report(chromium):
     yield
     report = {"pages": timings, "total_seconds": round(time.perf_counter() - started, 1), "chromium": chromium}
     (SCREENSHOTS / "browser_report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nbrowser tests: {len(timings)} pages in {report['total_seconds']} s "
-          f"(report and screenshots in {SCREENSHOTS.relative_to(ROOT)})")
 
 
 @pytest.fixture(scope="session")
