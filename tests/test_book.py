@@ -107,3 +107,13 @@ def test_chapter_opens_with_a_summary_and_an_exact_rerun_note(chapter):
     if not defaults:
         assert "No parameters" in rerun
     assert "{glue:text}`run_seconds" in rerun, "the re-run note does not state the measured run time"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_has_alt_text(chapter):
+    """A figure's alt text is what a screen reader says; without it myst-nb writes the image's file name."""
+    nb = json.loads(chapter.read_text())
+    missing = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+               and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+               and len(c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "").split()) < 8]
+    assert not missing, f"figure cells {missing} have no alt text (cell metadata mystnb.image.alt, a sentence or more)"

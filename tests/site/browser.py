@@ -2,6 +2,7 @@
 127.0.0.1, and the checks any page of the book must pass. tests/site/test_browser.py applies them to the book;
 tests/site/test_browser_selftest.py shows on a deliberately broken site that each check can fail."""
 import os
+import re
 import shutil
 import threading
 import urllib.error
@@ -97,15 +98,19 @@ def mathjax_state(page) -> dict:
     }""")
 
 
-def undecoded_images(page) -> list[str]:
-    """Images (lazy ones included) that did not decode to a picture."""
-    return page.evaluate("""async () => {
+def image_problems(page) -> list[str]:
+    """Images (lazy ones included) that did not decode to a picture, or whose alt text says nothing (missing, or
+    a file name, which is what a screen reader would read out)."""
+    images = page.evaluate("""async () => {
         const images = [...document.images];
         images.forEach(i => { i.loading = 'eager'; });
         await Promise.all(images.map(i => i.complete ? null : new Promise(done => {
             i.addEventListener('load', done); i.addEventListener('error', done); })));
-        return images.filter(i => i.naturalWidth === 0).map(i => i.getAttribute('src'));
+        return images.map(i => ({src: i.getAttribute('src'), width: i.naturalWidth, alt: i.getAttribute('alt') || ''}));
     }""")
+    problems = [f"image not decoded: {i['src']}" for i in images if i["width"] == 0]
+    return problems + [f"image without alt text: {i['src']}" for i in images
+                       if not i["alt"].strip() or re.search(r"\.(png|jpe?g|svg|gif)$", i["alt"].strip(), re.I)]
 
 
 def broken_links(visit: Visit) -> list[str]:
@@ -125,7 +130,7 @@ def broken_links(visit: Visit) -> list[str]:
 
 def reader_problems(visit: Visit, expect_math: bool) -> list[str]:
     """Everything a reader would notice on the page: errors, requests leaving the site, formulas MathJax did not
-    typeset (or no MathJax where formulas are expected), images that do not show, tracebacks in cell outputs,
+    typeset (or no MathJax where formulas are expected), images that do not show or lack alt text, tracebacks in cell outputs,
     broken links. Call after the page has loaded; the checks wait for MathJax and for images."""
     page, problems = visit.page, []
     math = mathjax_state(page)
@@ -135,7 +140,7 @@ def reader_problems(visit: Visit, expect_math: bool) -> list[str]:
         problems.append("the page has formulas but MathJax did not load")
     problems += [f"formula not typeset: {t!r}" for t in math["untypeset"]]
     problems += [f"MathJax error: {t!r}" for t in math["errors"]]
-    problems += [f"image not decoded: {src}" for src in undecoded_images(page)]
+    problems += image_problems(page)
     outputs = page.locator(".cell_output").all_inner_texts()
     problems += [f"a cell output shows a traceback: {o[:200]!r}" for o in outputs if "Traceback" in o]
     if page.locator(".cell_output .output.traceback, .cell_output .output.error").count():

@@ -21,12 +21,12 @@ def site(tmp_path_factory):
     Image.new("RGB", (4, 3), "white").save(root / "figure.png")
     pages = {
         "clean.html": ("clean", WITH_MATHJAX,
-                       '<h1 id="top">Clean</h1><span class="math">\\(E = m c^2\\)</span><img src="figure.png">'
+                       '<h1 id="top">Clean</h1><span class="math">\\(E = m c^2\\)</span><img src="figure.png" alt="a white rectangle">'
                        '<a href="broken.html">a page</a> <a href="clean.html#top">an anchor</a>'
                        '<div class="cell_output"><pre>4 checks: 4 reproduced</pre></div>'),
         "broken.html": ("broken", '<script src="https://cdn.example.org/lib.js"></script>'
                                   '<script>console.error("boom")</script><script>notDefinedAnywhere()</script>',
-                        '<span class="math">\\(x^2\\)</span><img src="missing.png">'
+                        '<span class="math">\\(x^2\\)</span><img src="missing.png"><img src="figure.png" alt="../figure.png">'
                         '<a href="nowhere.html">gone</a> <a href="clean.html#no-such-anchor">bad anchor</a>'
                         '<div class="cell_output"><pre>Traceback (most recent call last):\n  ZeroDivisionError</pre></div>'),
         "bad-tex.html": ("bad TeX", WITH_MATHJAX, '<span class="math">\\(\\frac{1}\\)</span>'),
@@ -46,7 +46,8 @@ def test_a_clean_page_passes(site, open_page):
 @pytest.mark.parametrize("fault", [
     "console error: boom", "page error: notDefinedAnywhere is not defined",
     "requested from outside the site: https://cdn.example.org/lib.js",
-    "HTTP 404", "image not decoded: missing.png", "broken link: {base}nowhere.html -> HTTP 404",
+    "HTTP 404", "image not decoded: missing.png", "image without alt text: missing.png",
+    "image without alt text: figure.png", "broken link: {base}nowhere.html -> HTTP 404",
     "broken link: {base}clean.html#no-such-anchor -> no element with id 'no-such-anchor'",
     "a cell output shows a traceback", "the page has formulas but MathJax did not load",
     "formula not typeset: '\\\\(x^2\\\\)'"])
