@@ -2,10 +2,11 @@
 a local server on 127.0.0.1, with the network beyond that server cut off.
 
 Per page: the reader checks of browser.reader_problems (no console error or failed request, nothing fetched from
-outside the book, every image decoded, every formula typeset by the book's own MathJax, no traceback in any
-output, every link to the book's own pages and #anchors resolving), plus: the chapter's check table shown row by
-row, a download link for the chapter's notebook, repository links exactly when a repository is configured, and a
-full-page screenshot in _build/screenshots/. The search page must find each law by name.
+outside the book, every image decoded and described by alt text, every formula typeset by the book's own MathJax,
+no traceback in any output, every link to the book's own pages and #anchors resolving), plus: the chapter's check
+table shown row by row (on the scorecard, one row per check of every chapter), a download link for the chapter's
+notebook, repository links exactly when a repository is configured, and a full-page screenshot in
+_build/screenshots/. The search page must find each law by name.
 
 Needs Chromium (`make browser` installs Debian's). Without it these tests are skipped with a loud reason, except
 under CI=true, where they fail."""
@@ -110,6 +111,12 @@ def test_page_works_in_the_browser(path, open_page, book_server, repository):
         if not any(saved["summary"] in t for t in printed):
             problems.append(f"the check table's summary line {saved['summary']!r} is not on the page")
         problems += [f"check row not shown: {q!r}" for q in check_rows_missing(printed, saved["checks"])]
+    if path == "chapters/scorecard":      # the book-wide table: one row per check of every chapter
+        expected = sum(len(json.loads((ROOT / "results" / f"{Path(r).name}.json").read_text())["checks"])
+                       for r in REPORTS)
+        shown = page.locator("table.scorecard tbody tr").count()
+        if shown != expected:
+            problems.append(f"the scorecard shows {shown} check rows, the chapters saved {expected}")
     if source_of(path).suffix == ".ipynb":
         download = f"_sources/{path}.ipynb"
         if not page.locator(f'a[href$="{download}"]').count():
