@@ -26,6 +26,11 @@ from .parallel import run_split
 _BLOCK_ELEMENTS = 16_000  # rows x points per block: under glibc's 128 KiB mmap threshold (measured fastest)
 
 
+# Where residuals can be taken: predictions and observations both pass through the transform
+# (log1p, log(1 + y), is the BNSL reference code's space).
+RESIDUAL_SPACES = {"log": np.log, "log1p": np.log1p, "linear": lambda v: v}
+
+
 @dataclass(frozen=True)
 class Problem:
     """A validated fitting problem: the law, its prepared features, the target and the objective."""
@@ -33,7 +38,7 @@ class Problem:
     x: dict                       # variable -> (n,) raw values
     y: np.ndarray                 # (n,) targets
     loss: Loss
-    residual_space: str           # "log" or "linear"
+    residual_space: str           # a key of RESIDUAL_SPACES
     reduction: str                # "sum" or "mean"
     fixed: Mapping[str, float]
     free: tuple[str, ...]
@@ -50,6 +55,10 @@ class Problem:
             out[:, i] = self.fixed[name] if name in self.fixed else free_theta[:, self.free.index(name)]
         return out
 
+    def in_residual_space(self, values):
+        """Predictions or observations mapped into the space where residuals are taken."""
+        return RESIDUAL_SPACES[self.residual_space](values)
+
     def objective(self, weights: np.ndarray | None = None, targets: np.ndarray | None = None):
         """fg(free_theta (k, n_free), rows (k,)) -> (f, g) for lbfgs_batched.
 
@@ -58,7 +67,7 @@ class Problem:
         """
         law, loss = self.law, self.loss
         base = self.y if targets is None else targets
-        target = {"log": np.log, "log1p": np.log1p}.get(self.residual_space, lambda v: v)(base)
+        target = self.in_residual_space(base)
         per_start_target = targets is not None
         if self.residual_space == "log":
             value_and_vjp = law.log_value_and_vjp
@@ -136,7 +145,7 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if loss != "huber" and delta == 1e-3:
         delta = None  # the default delta belongs to the Huber loss only
     loss_fn = get_loss(loss, delta)
-    if residual_space not in ("log", "log1p", "linear"):
+    if residual_space not in RESIDUAL_SPACES:
         raise InputError(f"argument 'residual_space' must be 'log', 'log1p' or 'linear', got {residual_space!r}")
     if reduction not in ("sum", "mean"):
         raise InputError(f"argument 'reduction' must be 'sum' or 'mean', got {reduction!r}")
@@ -264,8 +273,7 @@ class FitResult:
     def residuals(self) -> np.ndarray:
         p = self.problem
         pred = self.law.predict(self.theta, p.x)
-        transform = {"log": np.log, "log1p": np.log1p}.get(p.residual_space, lambda v: v)
-        return transform(pred) - transform(p.y)
+        return p.in_residual_space(pred) - p.in_residual_space(p.y)
 
     def predict(self, x: Mapping) -> np.ndarray:
         return self.law.predict(self.theta, x)
@@ -326,12 +334,11 @@ def _least_squares_loop(problem: Problem, fg, starts, lo, hi, options: dict | No
     is ours, evaluated at its solution."""
     if problem.loss.name not in ("squared", "huber"):
         raise InputError(f"optimizer 'scipy:least_squares' supports the squared and Huber losses, not {problem.loss.name!r}")
-    transform = {"log": np.log, "log1p": np.log1p}.get(problem.residual_space, lambda v: v)
-    target = transform(problem.y)
+    target = problem.in_residual_space(problem.y)
 
     def residuals(v):
         with np.errstate(all="ignore"):
-            r = transform(problem.law.predict(problem.full_theta(v[None, :])[0], problem.x)) - target
+            r = problem.in_residual_space(problem.law.predict(problem.full_theta(v[None, :])[0], problem.x)) - target
         return np.where(np.isfinite(r), r, 1e10)
     kwargs = {"loss": "linear"} if problem.loss.name == "squared" else {"loss": "huber", "f_scale": problem.loss.delta}
     n, p = starts.shape

@@ -359,7 +359,7 @@ def _evaluate_kumar(p: dict, f: dict):
 KUMAR_PRECISION = register(Law(
     name="kumar_precision",
     title="Kumar et al. (2024) precision-aware loss, Eq. 3",
-    equation=r"L = A\,[N(1 - e^{-P_w/\\gamma_w + n_w})]^{-\\alpha} + B D^{-\\alpha} + E",
+    equation=r"L = A\,[N(1 - e^{-P_w/\gamma_w + n_w})]^{-\alpha} + B D^{-\alpha} + E",
     params=("A", "B", "E", "alpha", "gamma_w", "n_w"),
     variables=("N", "D", "P"),
     log_variables=("N", "D"),
@@ -497,17 +497,17 @@ def _evaluate_m4(p: dict, f: dict, bisections: int = 18, newton_steps: int = 4):
     return y, vjp
 
 
-M2 = register(Law(name="m2", title="M2: y = eps + beta x^c", equation=r"y = \\varepsilon + \\beta x^{c}",
+M2 = register(Law(name="m2", title="M2: y = eps + beta x^c", equation=r"y = \varepsilon + \beta x^{c}",
                   params=("eps", "log_beta", "c"), variables=("x",), log_variables=("x",), space="linear",
                   prepare=_prepare_x, evaluate=_evaluate_m2,
                   start_grid={"eps": (0.0,), "log_beta": (0.0,), "c": (-0.3,)}))
-M3 = register(Law(name="m3", title="M3: y = beta (1/x + gamma)^c", equation=r"y = \\beta (x^{-1} + \\gamma)^{c}",
+M3 = register(Law(name="m3", title="M3: y = beta (1/x + gamma)^c", equation=r"y = \beta (x^{-1} + \gamma)^{c}",
                   params=("log_beta", "gamma", "c"), variables=("x",), log_variables=("x",), space="linear",
                   prepare=_prepare_x, evaluate=_evaluate_m3,
                   start_grid={"log_beta": (0.0,), "gamma": (0.0,), "c": (0.3,)},
                   bounds={"gamma": (0.0, np.inf), "c": (0.0, np.inf)}))
 M4 = register(Law(name="m4", title="M4: (y - eps_inf) / (eps_0 - y)^alpha = beta x^c",
-                  equation=r"\\frac{y - \\varepsilon_\\infty}{(\\varepsilon_0 - y)^{\\alpha}} = \\beta x^{c}",
+                  equation=r"\frac{y - \varepsilon_\infty}{(\varepsilon_0 - y)^{\alpha}} = \beta x^{c}",
                   params=("eps_inf", "eps_0", "alpha", "log_beta", "c"), variables=("x",), log_variables=("x",),
                   space="linear", prepare=_prepare_x, evaluate=_evaluate_m4,
                   start_grid={"eps_inf": (0.0,), "eps_0": (1.0,), "alpha": (1.0,), "log_beta": (0.0,), "c": (-0.3,)},
@@ -543,7 +543,7 @@ def _evaluate_kaplan_nd(p: dict, f: dict):
 
 KAPLAN_ND = register(Law(
     name="kaplan_nd", title="Kaplan et al. (2020) joint L(N, D), Eq. 1.5",
-    equation=r"L(N, D) = \\left[\\left(\\frac{N_c}{N}\\right)^{\\alpha_N/\\alpha_D} + \\frac{D_c}{D}\\right]^{\\alpha_D}",
+    equation=r"L(N, D) = \left[\left(\frac{N_c}{N}\right)^{\alpha_N/\alpha_D} + \frac{D_c}{D}\right]^{\alpha_D}",
     params=("log_Nc", "log_Dc", "alpha_N", "alpha_D"), variables=("N", "D"), log_variables=("N", "D"), space="log",
     prepare=_prepare_nd, evaluate=_evaluate_kaplan_nd,
     start_grid={"log_Nc": (20.0, 25.0, 30.0, 35.0), "log_Dc": (20.0, 25.0, 30.0, 35.0), "alpha_N": (0.03, 0.08, 0.2),

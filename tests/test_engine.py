@@ -288,3 +288,11 @@ def test_isoflop_akima_and_parabola_agree_on_exact_parabolas():
     a_aki = frontier.isoflop(n, c, loss, budgets, tol_dex=0.01, method="akima").exponent_a
     assert a_par == pytest.approx(0.5, abs=1e-9)
     assert a_aki == pytest.approx(0.5, abs=2e-3)
+
+
+@pytest.mark.parametrize("name", sl.known_laws())
+def test_law_equation_is_single_backslash_latex(name):
+    """`equation` is LaTeX as the paper prints it; a doubled backslash in a raw string would be a line break."""
+    equation = sl.get_law(name).equation
+    assert "\\\\" not in equation, f"{name}: {equation}"
+    assert equation.count("{") == equation.count("}"), f"{name}: unbalanced braces in {equation}"
