@@ -21,6 +21,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# the book's own package (reprobook) is not distributed with scalinglib: put the repository on the venv's path
+	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'scaling_laws_book.pth').write_text('$(abspath .)\n')"
 	touch $(STAMP)
 
 ## book: execute every chapter in _toc.yml with papermill, then build _build/html strictly

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import optimize
 
 import scalinglib as sl
-from scalinglib import data
+from reprobook import data
 from scalinglib.fit import make_problem
 
 

@@ -17,8 +17,4 @@ class UnknownNameError(ScalingLibError, LookupError):
 
 
 class DataIntegrityError(ScalingLibError):
-    """A data file whose checksum, columns, row count or values differ from data/manifest.yaml."""
-
-
-class CheckFailed(ScalingLibError, AssertionError):
-    """A reproduced value left the range its chapter declared for it."""
+    """A data file whose checksum, columns, row count or values differ from its manifest entry."""

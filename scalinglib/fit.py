@@ -182,6 +182,13 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     return Problem(law, x_arr, y_arr, loss_fn, residual_space, reduction, fixed, free, law.features(x_arr))
 
 
+def default_starts(law: str | Law, fixed: Mapping[str, float] | None = None) -> np.ndarray:
+    """The starts fit() uses when given none: the law's start grid over its free parameters (those not in `fixed`),
+    as an (S, n_free) array in law.params order."""
+    law = get_law(law)
+    return law.start_points(names=tuple(p for p in law.params if p not in (fixed or {})))
+
+
 def _start_array(problem: Problem, starts) -> np.ndarray:
     law, free = problem.law, problem.free
     if starts is None or isinstance(starts, Mapping):
@@ -411,4 +418,4 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
                      settings)
 
 
-__all__ = ["fit", "make_problem", "FitResult", "Problem", "STATUS_MESSAGES"]
+__all__ = ["fit", "make_problem", "default_starts", "FitResult", "Problem", "STATUS_MESSAGES"]

@@ -77,3 +77,49 @@ def beta_coverage(alpha: float, beta: float, ks) -> np.ndarray:
     For large k, 1 - coverage falls like Gamma(alpha + beta) / Gamma(beta) * k^-alpha: a power law in k."""
     k = np.asarray(ks, float)
     return 1.0 - np.exp(special.betaln(alpha, beta + k) - special.betaln(alpha, beta))
+
+
+# ---------------------------------------------------------------------------------------------
+# Brown et al.'s exponentiated power law, log c(k) = a k^b (a < 0, b < 0): a power law in -log c,
+# -log c = A k^b with a = -A, fitted with scalinglib's `power_law` declaration (squared loss on log
+# residuals, i.e. least squares of log(-log c) on log k, every k weighted equally).
+# ---------------------------------------------------------------------------------------------
+def _neg_log_coverage(name: str, coverage) -> np.ndarray:
+    c = np.asarray(coverage, float)
+    if not np.all(np.isfinite(c)) or np.any(c <= 0) or np.any(c >= 1):
+        raise InputError(f"argument {name} must lie strictly between 0 and 1 (log c and log(-log c) are taken)")
+    return -np.log(c)
+
+
+def fit_exponentiated_power_law(ks, coverage, *, starts=None, curves=None):
+    """The FitResult of log c(k) = a k^b on coverage at ks; `curves` (S, len(ks)) fits one curve per start."""
+    from .fit import fit
+
+    y = _neg_log_coverage("coverage", coverage)
+    per_start = None if curves is None else _neg_log_coverage("curves", curves)
+    return fit("power_law", {"x": ks}, y, loss="squared", starts=starts, y_per_start=per_start)
+
+
+def exponentiated_power_law_params(result) -> tuple[float, float]:
+    """(a, b) of log c = a k^b from a fit of fit_exponentiated_power_law."""
+    return -float(np.exp(result.params["log_A"])), float(result.params["b"])
+
+
+def bootstrap_exponentiated_power_law(ks, per_problem, n_resamples: int, seed: int) -> dict:
+    """Fit log c = a k^b to the mean of per_problem (problems, len(ks)) and to n_resamples resamples of the
+    problems (with replacement, each starting from the full-data optimum, all in one batched fit).
+    Returns the full fit, its (a, b), the resampled a and b, and how many resample fits did not converge."""
+    from .uncertainty import resample_weights
+
+    per_problem = np.asarray(per_problem, float)
+    if per_problem.ndim != 2 or per_problem.shape[1] != np.size(ks):
+        raise InputError(f"argument per_problem must have shape (problems, {np.size(ks)}), got {per_problem.shape}")
+    n_problems = per_problem.shape[0]
+    full = fit_exponentiated_power_law(ks, per_problem.mean(axis=0))
+    weights = resample_weights(n_problems, n_resamples, seed)
+    curves = weights @ per_problem / n_problems
+    boot = fit_exponentiated_power_law(ks, per_problem.mean(axis=0), curves=curves,
+                                       starts=np.tile(full.finals[full.best_index], (n_resamples, 1)))
+    a, b = exponentiated_power_law_params(full)
+    return {"fit": full, "a": a, "b": b, "a_samples": -np.exp(boot.finals[:, 0]), "b_samples": boot.finals[:, 1],
+            "n_not_converged": int((~boot.converged).sum())}

@@ -1,8 +1,9 @@
 """Build the project's tidy data tables in data/ from the raw material in ../shared/sources/.
 
 Run from the repository root:  python scripts/build_data.py [dataset ...]
-It checks each raw file's sha256 against the value its SOURCE.md records, writes the tidy CSV, and
-prints the new sha256 and row count for data/manifest.yaml. The book itself never reads ../shared:
+It checks each raw file's sha256 against the value its SOURCE.md records, writes the tidy CSV, and writes
+the CSV's sha256 and row count into its entry of data/manifest.yaml (nobody copies them by hand; the
+provenance fields of an entry are written by a person, see CONTRIBUTING.md). The book itself never reads ../shared:
 the tidy tables are committed, and tests/test_data.py rebuilds them from ../shared when it is present
 and checks the bytes are identical.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -173,7 +175,35 @@ def render(name: str) -> bytes:
     return buf.getvalue().encode()
 
 
+def write_checksum(manifest_text: str, name: str, rows: int, sha256: str) -> str:
+    """The manifest with dataset `name`'s own `rows:` and `sha256:` lines (4-space indent, not the source's
+    sha256 at 6 spaces) set to the built file's; every other line, comments included, is kept."""
+    lines = manifest_text.splitlines(keepends=True)
+    try:
+        start = next(i for i, line in enumerate(lines) if line.rstrip() == f"  {name}:")
+    except StopIteration:
+        raise SystemExit(f"data/manifest.yaml has no entry '{name}': write its provenance entry first "
+                         f"(see CONTRIBUTING.md), then run scripts/build_data.py {name} again") from None
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^  \S", lines[i])), len(lines))
+    found = set()
+    for i in range(start + 1, end):
+        for key, value in (("rows", str(rows)), ("sha256", sha256)):
+            if re.match(rf"^    {key}:", lines[i]):
+                lines[i] = f"    {key}: {value}\n"
+                found.add(key)
+    missing = {"rows", "sha256"} - found
+    if missing:
+        raise SystemExit(f"data/manifest.yaml: entry '{name}' has no {sorted(missing)} line; add "
+                         f"'    rows: 0' and '    sha256: none' to it and run again")
+    return "".join(lines)
+
+
 def main(names: list[str]) -> None:
+    unknown = [n for n in names if n not in BUILDERS]
+    if unknown:
+        raise SystemExit(f"unknown dataset(s) {unknown}; scripts/build_data.py builds {sorted(BUILDERS)}")
+    manifest = ROOT / "data" / "manifest.yaml"
+    text = manifest.read_text()
     for name in names or sorted(BUILDERS):
         rel, _ = BUILDERS[name]
         data = render(name)
@@ -181,7 +211,11 @@ def main(names: list[str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         rows = data.count(b"\n") - 1
-        print(f"{name}: data/{rel}  rows {rows}  sha256 {hashlib.sha256(data).hexdigest()}")
+        sha = hashlib.sha256(data).hexdigest()
+        text = write_checksum(text, name, rows, sha)
+        print(f"{name}: data/{rel}  rows {rows}  sha256 {sha}")
+    manifest.write_text(text)
+    print("data/manifest.yaml: rows and sha256 written")
 
 
 if __name__ == "__main__":

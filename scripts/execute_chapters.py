@@ -1,6 +1,6 @@
 """Execute every notebook listed in _toc.yml with papermill, fresh, and store its outputs.
 
-Each chapter runs into _build/executed/ first, with its results file (scalinglib.results) going to
+Each chapter runs into _build/executed/ first, with its results file (reprobook.results) going to
 _build/results/; only a successful run is copied back over chapters/<name>.ipynb and results/<name>.json
 (so a failing chapter never clobbers the committed outputs). Timestamps and other volatile papermill
 metadata are stripped, so re-running unchanged code leaves the files byte-identical.
@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from scalinglib.results import toc_files
+from reprobook.paths import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH_RESULTS = ROOT / "_build" / "results"

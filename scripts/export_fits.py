@@ -1,6 +1,6 @@
 """Write every reproduced fit to _build/export/fits.json and fits.csv (shipped at the root of the built book).
 
-The fits come from the chapters' results files (scalinglib.results), which are refused if missing or stale.
+The fits come from the chapters' results files (reprobook.results), which are refused if missing or stale.
 Each fit is stamped with the scalinglib version and the git commit of the checkout (and whether the work
 sources had uncommitted changes), so a cited number can be traced to the code that produced it.
 Usage: python scripts/export_fits.py [output-folder]
@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scalinglib import __version__  # noqa: E402
-from scalinglib.results import load_all  # noqa: E402
+from reprobook.results import load_all  # noqa: E402
 
-SOURCES = ["scalinglib", "data", "results", "scripts"]
+SOURCES = ["scalinglib", "reprobook", "data", "results", "scripts"]
 CSV_COLUMNS = ["id", "chapter", "paper", "law", "parameter", "value", "lower_95", "upper_95", "interval_method",
                "dataset", "dataset_sha256", "rows", "n_points", "objective", "method", "note",
                "scalinglib_version", "git_commit"]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from scalinglib import data
+from reprobook import data
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scalinglib.published import all_published
+from reprobook.published import all_published
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("execute_chapters", ROOT / "scripts" / "execute_chapters.py")
@@ -54,8 +54,8 @@ def test_chapter_has_one_stored_check_cell_and_saves_results(chapter):
     printed = "".join("".join(o.get("text", "")) for o in checks[0].get("outputs", [])
                       if o.get("output_type") == "stream")
     assert "checks:" in printed, "the check cell has no stored output to compare"
-    assert any(f"save_results({chapter.stem!r}" in "".join(c["source"]).replace('"', "'") for c in nb["cells"]), \
-        "the chapter does not save its results for the scorecard (scalinglib.results.save_results)"
+    assert any(f"finish_chapter({chapter.stem!r}" in "".join(c["source"]).replace('"', "'") for c in nb["cells"]), \
+        "the chapter does not save its results for the scorecard (reprobook.chapter.finish_chapter)"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -68,7 +68,7 @@ def test_page_glues_what_it_quotes(chapter):
     referenced = set(re.findall(r"\{glue:text\}`(\w+)", page_text(chapter)))
     assert not referenced - glued, f"prose quotes values that the executed chapter never glued: {sorted(referenced - glued)}"
     reprs = [o for o in glue_outputs if "np." in "".join(next(iter(o["data"].values())))]
-    assert not reprs, "glued NumPy reprs cannot be formatted; glue Python numbers (scalinglib.book.glue)"
+    assert not reprs, "glued NumPy reprs cannot be formatted; glue Python numbers (reprobook.glue.glue)"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -117,3 +117,13 @@ def test_every_figure_has_alt_text(chapter):
                and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
                and len(c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "").split()) < 8]
     assert not missing, f"figure cells {missing} have no alt text (cell metadata mystnb.image.alt, a sentence or more)"
+
+
+@pytest.mark.parametrize("chapter", REPORTS, ids=lambda p: p.stem)
+def test_summary_names_every_verdict_the_chapter_gives(chapter):
+    """A chapter with 'not determined' rows says so in its summary box, through the glued count."""
+    from reprobook.results import load_results
+    counts = load_results(chapter.stem)["counts"]
+    summary = opening_boxes(chapter).get("Summary", "")
+    if counts["not determined"]:
+        assert "n_not_determined" in summary, f"{chapter.stem}: the summary hides its 'not determined' rows"

@@ -4,8 +4,10 @@ import pytest
 from scipy import optimize
 
 import scalinglib as sl
-from scalinglib import check, frontier, uncertainty
-from scalinglib.published import Published, published
+from scalinglib import frontier, uncertainty
+
+from reprobook import check
+from reprobook.published import Published, published
 
 PUB = Published("p/x", 0.34, "p", "Eq. 10", interval=(0.30, 0.36), interval_kind="10th-90th percentile")
 
@@ -24,15 +26,15 @@ PUB = Published("p/x", 0.34, "p", "Eq. 10", interval=(0.30, 0.36), interval_kind
 def test_verdicts(tol, value, interval, verdict):
     table = check.CheckTable("t")
     row = table.add("q", PUB, value, tolerance=tol, interval=interval, expect=(0, 1), known="K 2024")
-    assert row.verdict == verdict
+    assert row.verdict.text == verdict
 
 
 def test_unexplained_difference_and_not_checkable_rows_are_counted():
     table = check.CheckTable("t")
     table.add("q1", PUB, 0.9, tolerance=check.rel(0.01), expect=(0, 1))
     table.add("q2", PUB, not_checkable="data not public")
-    assert [r.verdict for r in table.rows] == ["differs (unexplained)", "not checkable (data not public)"]
-    assert table.counts() == {"reproduced": 0, "differs": 1, "not checkable": 1}
+    assert [r.verdict.text for r in table.rows] == ["differs (unexplained)", "not checkable (data not public)"]
+    assert table.counts() == {"reproduced": 0, "differs": 1, "not determined": 0, "not checkable": 1}
     assert "Eq. 10" in table.render()
 
 
@@ -120,7 +122,7 @@ def test_claim_rows_use_their_stated_criterion():
     table = check.CheckTable("t")
     ok = table.add_claim("fit error", claim, 0.02, holds=(0, 0.05), criterion="max error <= 0.05", expect=(0, 0.1))
     bad = table.add_claim("fit error 2", claim, 0.08, holds=(0, 0.05), criterion="max error <= 0.05", expect=(0, 0.1))
-    assert (ok.verdict, bad.verdict) == ("reproduced", "differs (unexplained)")
+    assert (ok.verdict.text, bad.verdict.text) == ("reproduced", "differs (unexplained)")
     assert "claim" in table.render() and "max error <= 0.05" in table.render()
     with pytest.raises(Exception, match="claim without a value"):
         check.rel(0.1).contains(claim, 1.0)

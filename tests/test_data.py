@@ -1,12 +1,13 @@
 """Data integrity: every data file matches its manifest entry and traces to a public source."""
+import hashlib
 import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
-from scalinglib import data
-from scalinglib.published import all_published
+from reprobook import data
+from reprobook.published import all_published
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
@@ -61,3 +62,33 @@ def test_published_constants_cite_a_paper_and_a_location():
         if q.interval is not None:
             assert q.interval[0] <= q.interval[1], q.id
             assert q.interval_kind, f"{q.id}: an interval must say what kind it is"
+
+
+def _build_script():
+    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    return build
+
+
+def test_manifest_checksums_are_what_the_build_script_writes():
+    """The manifest's rows and sha256 are the files' own: rewriting them from the files changes nothing."""
+    build = _build_script()
+    text = (ROOT / "data" / "manifest.yaml").read_text()
+    rewritten = text
+    for name, entry in data.manifest().items():
+        body = (ROOT / "data" / entry["file"]).read_bytes()
+        rewritten = build.write_checksum(rewritten, name, body.count(b"\n") - 1, hashlib.sha256(body).hexdigest())
+    assert rewritten == text
+
+
+def test_build_script_writes_the_entry_it_names_and_nothing_else():
+    build = _build_script()
+    text = (ROOT / "data" / "manifest.yaml").read_text()
+    out = build.write_checksum(text, "gpt3_curves", 7, "f" * 64)
+    changed = [(a, b) for a, b in zip(text.splitlines(), out.splitlines()) if a != b]
+    assert [b for _, b in changed] == ["    rows: 7", "    sha256: " + "f" * 64]
+    with pytest.raises(SystemExit, match="no entry 'nonesuch'"):
+        build.write_checksum(text, "nonesuch", 1, "0" * 64)
+    with pytest.raises(SystemExit, match=r"unknown dataset\(s\) \['typo'\]"):
+        build.main(["typo"])

@@ -7,6 +7,7 @@ import pytest
 
 import scalinglib as sl
 from scalinglib.fit import make_problem
+from scalinglib.laws import bnsl_law
 from scalinglib.lbfgs import lbfgs_batched
 
 TRUE = {"a": np.log(480.0), "b": np.log(2100.0), "e": np.log(1.8), "alpha": 0.35, "beta": 0.37}
@@ -201,7 +202,7 @@ def test_kumar_precision_gradient_matches_finite_differences(rng):
 
 
 def test_kumar_precision_law_matches_the_precision_helpers():
-    from scalinglib import precision
+    from scalinglib.laws import precision
     c = {"A": 4.299e3, "B": 1.806e4, "E": 2.7648, "alpha": 0.4965, "beta": 0.4965, "gamma_w": 2.6745, "n_w": 0.3037}
     x = {"N": np.array([3e7, 2.2e8]), "D": np.array([1.5e9, 2.6e10]), "P": np.array([4.0, 8.0])}
     law_y = sl.get_law("kumar_precision").predict({k: c[k] for k in ("A", "B", "E", "alpha", "gamma_w", "n_w")}, x)
@@ -212,7 +213,7 @@ def test_kumar_precision_law_matches_the_precision_helpers():
 @pytest.mark.parametrize("n_breaks", [1, 2])
 @pytest.mark.parametrize("space", ["log1p", "log", "linear"])
 def test_bnsl_gradient_matches_finite_differences(n_breaks, space, rng):
-    law = sl.laws.bnsl_law(n_breaks)
+    law = bnsl_law(n_breaks)
     x = {"x": np.logspace(1, 4, 30)}
     y = 0.5 + rng.uniform(0, 1.5, 30)
     problem = make_problem(law, x, y, loss="squared", residual_space=space)
@@ -225,7 +226,7 @@ def test_bnsl_gradient_matches_finite_differences(n_breaks, space, rng):
 
 
 def test_bnsl_matches_the_direct_formula_including_sharp_breaks():
-    law = sl.laws.bnsl_law(1)
+    law = bnsl_law(1)
     x = np.arange(1.0, 4096.0)
     gt = dict(a=0.41388453071629455, b=2.2772722897737556, c0=0.055077348404973955, c1=5.662903816010331,
               d1=612.5836172918001, f1=0.059193036393742314)

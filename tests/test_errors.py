@@ -6,9 +6,12 @@ import pandas as pd
 import pytest
 
 import scalinglib as sl
-from scalinglib import check, data, frontier, uncertainty
-from scalinglib.errors import CheckFailed, DataIntegrityError, InputError, UnknownNameError
-from scalinglib.published import Published, published
+from scalinglib import frontier, uncertainty
+from reprobook import check, data
+from scalinglib.data import Registry, sha256_of
+from scalinglib.errors import DataIntegrityError, InputError, UnknownNameError
+from reprobook.errors import CheckFailed
+from reprobook.published import Published, published
 
 
 def small():
@@ -135,7 +138,7 @@ def test_unknown_dataset_and_published_quantity():
 @pytest.fixture
 def data_copy(tmp_path):
     root = tmp_path / "data"
-    shutil.copytree(data.data_dir(), root)
+    shutil.copytree(data.BOOK_DATA.root, root)
     return root
 
 
@@ -143,8 +146,8 @@ def test_edited_data_file_fails_its_checksum_naming_the_file(data_copy):
     path = data_copy / "chinchilla" / "hoffmann2022_fig4_points.csv"
     text = path.read_text().replace("5.005581996196243", "5.005581996196244", 1)
     path.write_text(text)
-    with pytest.raises(DataIntegrityError, match=r"hoffmann2022_fig4_points.csv: sha256 is .* but data/manifest.yaml"):
-        data.load("chinchilla_fig4", data_copy)
+    with pytest.raises(DataIntegrityError, match=r"hoffmann2022_fig4_points.csv: sha256 is .* but .*manifest.yaml records"):
+        Registry(data_copy).load("chinchilla_fig4")
 
 
 def _rewrite(data_copy, frame):
@@ -154,7 +157,7 @@ def _rewrite(data_copy, frame):
     frame.to_csv(path, index=False)
     manifest_path = data_copy / "manifest.yaml"
     doc = yaml.safe_load(manifest_path.read_text())
-    doc["datasets"]["chinchilla_fig4"]["sha256"] = data.sha256_of(path)
+    doc["datasets"]["chinchilla_fig4"]["sha256"] = sha256_of(path)
     doc["datasets"]["chinchilla_fig4"]["rows"] = len(frame)
     manifest_path.write_text(yaml.safe_dump(doc, sort_keys=False))
 
@@ -163,7 +166,7 @@ def test_changed_columns_are_named_even_with_a_matching_checksum(data_copy):
     frame = pd.read_csv(data_copy / "chinchilla" / "hoffmann2022_fig4_points.csv").rename(columns={"loss_nats": "loss"})
     _rewrite(data_copy, frame)
     with pytest.raises(DataIntegrityError, match=r"columns differ from the manifest; missing \['loss_nats'\], unexpected \['loss'\]"):
-        data.load("chinchilla_fig4", data_copy)
+        Registry(data_copy).load("chinchilla_fig4")
 
 
 def test_non_positive_value_in_a_positive_column_names_column_and_row(data_copy):
@@ -171,7 +174,7 @@ def test_non_positive_value_in_a_positive_column_names_column_and_row(data_copy)
     frame.loc[17, "N_params"] = -1.0
     _rewrite(data_copy, frame)
     with pytest.raises(DataIntegrityError, match=r"column 'N_params' must be > 0; rows \[17\]"):
-        data.load("chinchilla_fig4", data_copy)
+        Registry(data_copy).load("chinchilla_fig4")
 
 
 def test_empty_value_in_a_required_column(data_copy):
@@ -179,13 +182,13 @@ def test_empty_value_in_a_required_column(data_copy):
     frame.loc[3, "loss_nats"] = np.nan
     _rewrite(data_copy, frame)
     with pytest.raises(DataIntegrityError, match=r"column 'loss_nats' has empty values at rows \[3\]"):
-        data.load("chinchilla_fig4", data_copy)
+        Registry(data_copy).load("chinchilla_fig4")
 
 
 def test_missing_data_file(data_copy):
     (data_copy / "chinchilla" / "hoffmann2022_fig4_points.csv").unlink()
     with pytest.raises(DataIntegrityError, match=r"data file of dataset 'chinchilla_fig4' is missing"):
-        data.load("chinchilla_fig4", data_copy)
+        Registry(data_copy).load("chinchilla_fig4")
 
 
 def test_check_row_without_declared_expectation_is_refused():

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from scalinglib import moe
+from scalinglib.laws import moe
 from scalinglib.errors import InputError
 
 TABLE1 = {"c": 0.47, "a": 18.1, "alpha": 0.115, "b": 30.8, "beta": 0.147, "g": 2.1, "gamma": 0.58}

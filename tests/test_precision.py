@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from scalinglib import precision
+from scalinglib.laws import precision
 from scalinglib.errors import InputError
 
 K = {"A": 4.299e3, "alpha": 0.4965, "B": 1.806e4, "beta": 0.4965, "E": 2.7648,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scalinglib.results import StaleResults, chapter_fingerprint, load_all, load_results, result_chapters
+from reprobook.check import KINDS, STATUSES
+from reprobook.errors import StaleResults
+from reprobook.results import chapter_fingerprint, content_digest, load_all, load_results, result_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,8 +75,9 @@ def test_results_rows_are_the_printed_check_table(chapter):
     for line, record in zip(body, results["checks"]):
         cells = [line[a:b].strip() for a, b in zip(starts, starts[1:] + [None])]
         assert cells == list(record["text"].values()), f"{chapter}: printed {cells} but results hold {record['text']}"
-        assert record["status"] in ("reproduced", "differs", "not checkable")
-    counts = {s: sum(r["status"] == s for r in results["checks"]) for s in ("reproduced", "differs", "not checkable")}
+        assert record["status"] in STATUSES
+        assert record["verdict_kind"] in KINDS and KINDS[record["verdict_kind"]] == record["status"]
+    counts = {s: sum(r["status"] == s for r in results["checks"]) for s in STATUSES}
     assert counts == results["counts"]
 
 
@@ -82,6 +85,7 @@ def test_a_stale_results_file_is_refused(tmp_path):
     chapter = CHAPTERS[0]
     payload = json.loads((ROOT / "results" / f"{chapter}.json").read_text())
     payload["fingerprint"]["chapter_code_sha256"] = "0" * 64
+    payload["content_sha256"] = content_digest(payload)          # as if re-written with another chapter's code
     (tmp_path / f"{chapter}.json").write_text(json.dumps(payload))
     with pytest.raises(StaleResults, match="stale: chapter_code_sha256"):
         load_results(chapter, folder=tmp_path)
@@ -90,12 +94,13 @@ def test_a_stale_results_file_is_refused(tmp_path):
 
 
 def test_fingerprint_follows_the_chapter_code(tmp_path):
-    for sub in ("chapters", "scalinglib", "data"):
+    for sub in ("chapters", "scalinglib", "reprobook", "data"):
         (tmp_path / sub).mkdir()
     nb = json.loads((ROOT / "chapters" / "kumar.ipynb").read_text())
     (tmp_path / "chapters" / "kumar.ipynb").write_text(json.dumps(nb))
     (tmp_path / "scalinglib" / "a.py").write_text("x = 1\n")
     (tmp_path / "data" / "manifest.yaml").write_text("datasets: {}\n")
+    (tmp_path / "data" / "published.yaml").write_text("quantities: []\n")
     before = chapter_fingerprint("kumar", tmp_path)
     nb["cells"][-1]["source"] = ["changed prose only\n"] if nb["cells"][-1]["cell_type"] == "markdown" else nb["cells"][-1]["source"]
     (tmp_path / "chapters" / "kumar.ipynb").write_text(json.dumps(nb))
@@ -106,6 +111,27 @@ def test_fingerprint_follows_the_chapter_code(tmp_path):
     assert chapter_fingerprint("kumar", tmp_path)["chapter_code_sha256"] != before["chapter_code_sha256"]
     (tmp_path / "scalinglib" / "a.py").write_text("x = 2\n")
     assert chapter_fingerprint("kumar", tmp_path)["scalinglib_sha256"] != before["scalinglib_sha256"]
+    (tmp_path / "data" / "published.yaml").write_text("quantities: [{id: x, value: 1, paper: p, location: Eq. 1}]\n")
+    assert chapter_fingerprint("kumar", tmp_path)["published_sha256"] != before["published_sha256"]
+
+
+def test_an_edited_results_file_is_refused(tmp_path):
+    chapter = CHAPTERS[0]
+    payload = json.loads((ROOT / "results" / f"{chapter}.json").read_text())
+    edited = json.loads(json.dumps(payload))
+    edited["checks"][0]["reproduced"] = 123.0
+    (tmp_path / f"{chapter}.json").write_text(json.dumps(edited))
+    with pytest.raises(StaleResults, match="was edited after the chapter wrote it"):
+        load_results(chapter, folder=tmp_path)
+    recounted = json.loads(json.dumps(payload))
+    recounted["counts"]["reproduced"] += 1
+    recounted["content_sha256"] = content_digest(recounted)
+    (tmp_path / f"{chapter}.json").write_text(json.dumps(recounted))
+    with pytest.raises(StaleResults, match="do not match its rows"):
+        load_results(chapter, folder=tmp_path)
+    (tmp_path / f"{chapter}.json").write_text(json.dumps(payload)[:200])
+    with pytest.raises(StaleResults, match="is not valid JSON"):
+        load_results(chapter, folder=tmp_path)
 
 
 def test_scorecard_shows_every_check_row_and_the_right_totals():
@@ -120,11 +146,12 @@ def test_scorecard_shows_every_check_row_and_the_right_totals():
     assert header == ["chapter", *results[0]["checks"][0]["text"].keys()]
     assert rows == expected
     g = glued("scorecard")
-    total = {s: sum(r["counts"][s] for r in results) for s in ("reproduced", "differs", "not checkable")}
+    total = {s: sum(r["counts"][s] for r in results) for s in STATUSES}
     assert int(g["sc_n_checks"]) == sum(len(r["checks"]) for r in results)
     assert int(g["sc_n_reproduced"]) == total["reproduced"]
     assert int(g["sc_n_differs"]) == total["differs"]
     assert int(g["sc_n_not_checkable"]) == total["not checkable"]
+    assert int(g["sc_n_not_determined"]) == total["not determined"]
     assert int(g["sc_n_chapters"]) == len(results)
 
 

@@ -4,8 +4,8 @@ import pytest
 
 import scalinglib as sl
 from scalinglib import InputError
-from scalinglib.check import CheckTable
-from scalinglib.results import FitRecord, fit_record, save_results
+from reprobook.check import CheckTable
+from reprobook.results import FitRecord, fit_record, save_results
 from scalinglib.sensitivity import largest_mask, leave_largest_out, vary
 
 

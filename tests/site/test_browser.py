@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from browser import reader_problems
-from scalinglib.results import toc_files
+from reprobook.paths import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "_build" / "screenshots"

@@ -4,8 +4,8 @@ import json
 import subprocess
 
 import scalinglib
-from scalinglib.data import entry
-from scalinglib.results import load_all
+from reprobook.data import entry
+from reprobook.results import load_all
 
 REQUIRED = ("id", "chapter", "paper", "law", "parameters", "intervals", "interval_method", "dataset", "dataset_sha256",
             "rows", "n_points", "objective", "method", "scalinglib_version", "git_commit")

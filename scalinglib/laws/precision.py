@@ -10,10 +10,62 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from .errors import InputError
+from ..errors import InputError
+from .core import Law, register
 
 CONVENTIONS = ("add", "subtract")
 COST_FACTOR = 6.0 / 16.0        # Eq. 5: C = (6/16) N D P, P in bits
+
+
+# ---------------------------------------------------------------------------------------------
+# Kumar et al. (2024), Eq. 3: L = A [N (1 - e^(-P_w/gamma_w + n_w))]^-alpha + B D^-alpha + E, with the
+# weight precision P_w in bits, alpha = beta tied and the Appendix K offset n_w added in the exponent
+# (the convention the precision chapter shows reproduces the paper's claims). No public runs exist to
+# fit it; the declaration makes a fit possible if they appear.
+# ---------------------------------------------------------------------------------------------
+def _prepare_ndp(x: dict) -> dict:
+    return {"logN": np.log(x["N"])[None, :], "logD": np.log(x["D"])[None, :], "P": np.asarray(x["P"], float)[None, :]}
+
+
+def _evaluate_kumar(p: dict, f: dict):
+    decay = np.exp(-f["P"] / p["gamma_w"] + p["n_w"])
+    share = 1.0 - decay
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_neff = f["logN"] + np.log(share)
+    n_term = np.exp(-p["alpha"] * log_neff)
+    d_term = np.exp(-p["alpha"] * f["logD"])
+    y = p["A"] * n_term + p["B"] * d_term + p["E"]
+
+    def vjp(v):
+        dn = -p["alpha"] * p["A"] * n_term / share          # d y / d share
+        return np.column_stack([
+            (n_term * v).sum(1), (d_term * v).sum(1), v.sum(1),
+            (-(p["A"] * n_term * log_neff + p["B"] * d_term * f["logD"]) * v).sum(1),
+            (dn * (-decay * f["P"] / p["gamma_w"] ** 2) * v).sum(1),
+            (dn * (-decay) * v).sum(1),
+        ])
+
+    return y, vjp
+
+
+KUMAR_PRECISION = register(Law(
+    name="kumar_precision",
+    title="Kumar et al. (2024) precision-aware loss, Eq. 3",
+    equation=r"L = A\,[N(1 - e^{-P_w/\gamma_w + n_w})]^{-\alpha} + B D^{-\alpha} + E",
+    params=("A", "B", "E", "alpha", "gamma_w", "n_w"),
+    variables=("N", "D", "P"),
+    log_variables=("N", "D"),
+    space="linear",
+    prepare=_prepare_ndp,
+    evaluate=_evaluate_kumar,
+    start_grid={"A": (1e3, 1e4), "B": (1e3, 1e4), "E": (2.0, 3.0), "alpha": (0.3, 0.5), "gamma_w": (2.0, 3.0),
+                "n_w": (0.0, 0.5)},
+    example=({"A": 4.299e3, "B": 1.806e4, "E": 2.7648, "alpha": 0.4965, "gamma_w": 2.6745, "n_w": 0.3037},
+             {"N": [3e7, 2.2e8, 1e9], "D": [1.5e9, 2.6e10, 1e11], "P": [4.0, 8.0, 16.0]}),
+    source="Eq. 3 with the App. K offset",
+))
+
+
 
 
 def _exponent(p, gamma, offset, convention):

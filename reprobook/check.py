@@ -1,7 +1,14 @@
 """Reported-vs-reproduced tables: how "matches the paper" is decided, row by row.
 
-A row compares a reproduced value with a published one under a stated tolerance, and gives a verdict:
-`reproduced`, `differs (known: <citation>)`, `differs (unexplained)`, or `not checkable (<why>)`.
+A row compares a reproduced value with a published one under a stated tolerance and gets a `Verdict`,
+a value with a kind and a reason (never a string parsed back):
+
+* reproduced;
+* differs (known: <cause>), differs (unexplained);
+* not determined: the row's own interval says the data cannot pin the value (the rule is `Determinacy`:
+  by default a positive interval wider than one decade, or one that holds 0 while the paper's value is not 0);
+* not checkable (<why>).
+
 Independently, every checkable row declares the range its reproduced value is expected to fall in
 (`expect`); `CheckTable.show()` prints the table and then raises CheckFailed if any value left it,
 so a chapter whose numbers drift fails its execution loudly instead of quietly changing a verdict.
@@ -11,8 +18,65 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import CheckFailed, InputError
+from scalinglib.errors import InputError
+
+from .errors import CheckFailed
 from .published import Published
+
+# The kinds of verdict, and the status each counts under in a chapter's and the book's totals.
+KINDS = {"reproduced": "reproduced", "differs-known": "differs", "differs-unexplained": "differs",
+         "not-determined": "not determined", "not-checkable": "not checkable"}
+STATUSES = ("reproduced", "differs", "not determined", "not checkable")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str               # a key of KINDS
+    reason: str = ""        # the known cause, the rule that left the value undetermined, or why not checkable
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise InputError(f"verdict kind {self.kind!r} is not one of {list(KINDS)}")
+        if self.kind in ("differs-known", "not-determined", "not-checkable") and not self.reason:
+            raise InputError(f"a '{self.kind}' verdict needs its reason")
+
+    @property
+    def status(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def text(self) -> str:
+        if self.kind == "reproduced":
+            return "reproduced"
+        if self.kind == "differs-known":
+            return f"differs (known: {self.reason})"
+        if self.kind == "differs-unexplained":
+            return "differs (unexplained)"
+        return f"{self.status} ({self.reason})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Determinacy:
+    """When a row's reproduced interval is too wide to call the value determined by the data."""
+    max_decades: float = 1.0
+
+    def problem(self, pub: Published | None, interval: tuple[float, float] | None) -> str | None:
+        if interval is None:
+            return None
+        lo, hi = interval
+        if lo > 0:
+            decades = math.log10(hi / lo)
+            if decades > self.max_decades:
+                return f"interval spans {decades:.1f} decades, over {self.max_decades:g}"
+        elif hi >= 0 and pub is not None and pub.value not in (None, 0.0):
+            return "interval holds 0"
+        return None
+
+
+DEFAULT_DETERMINACY = Determinacy()
 
 
 @dataclass(frozen=True)
@@ -106,18 +170,22 @@ class Row:
     known: str | None = None
     not_checkable: str | None = None
     digits: int = 4
+    determinacy: Determinacy = DEFAULT_DETERMINACY
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         if self.not_checkable:
-            return f"not checkable ({self.not_checkable})"
+            return Verdict("not-checkable", self.not_checkable)
+        undetermined = self.determinacy.problem(self.published, self.interval)
+        if undetermined:
+            return Verdict("not-determined", undetermined)
         if self.tolerance.contains(self.published, self.reproduced, self.interval):
-            return "reproduced"
-        return f"differs (known: {self.known})" if self.known else "differs (unexplained)"
+            return Verdict("reproduced")
+        return Verdict("differs-known", self.known) if self.known else Verdict("differs-unexplained")
 
     @property
     def status(self) -> str:
-        return self.verdict.split(" (")[0]
+        return self.verdict.status
 
     @property
     def in_expectation(self) -> bool:
@@ -135,7 +203,8 @@ class CheckTable:
     def add(self, quantity: str, published: Published | None, reproduced: float | None = None, *,
             tolerance: Tolerance | None = None, expect: tuple[float, float] | None = None,
             interval: tuple[float, float] | None = None, known: str | None = None,
-            not_checkable: str | None = None, digits: int = 4) -> Row:
+            not_checkable: str | None = None, digits: int = 4,
+            determinacy: Determinacy = DEFAULT_DETERMINACY) -> Row:
         if not_checkable is None:
             if published is None or reproduced is None or tolerance is None or expect is None:
                 raise InputError(f"check row {quantity!r}: a checkable row needs published, reproduced, "
@@ -145,7 +214,10 @@ class CheckTable:
             if expect[0] > expect[1]:
                 raise InputError(f"check row {quantity!r}: expect range {expect} is empty")
             reproduced = float(reproduced)
-        row = Row(quantity, published, reproduced, tolerance, expect, interval, known, not_checkable, digits)
+            if interval is not None and not interval[0] <= interval[1]:
+                raise InputError(f"check row {quantity!r}: interval {interval} is inverted (lower > upper)")
+        row = Row(quantity, published, reproduced, tolerance, expect, interval, known, not_checkable, digits,
+                  determinacy)
         self.rows.append(row)
         return row
 
@@ -172,7 +244,7 @@ class CheckTable:
             # The verdict comes second so that it is visible without scrolling in the book's narrow output column;
             # the (long) location comes last.
             records.append({
-                "quantity": r.quantity, "verdict": r.verdict, "published": pub_text,
+                "quantity": r.quantity, "verdict": r.verdict.text, "published": pub_text,
                 "reproduced [interval]": repro,
                 "tolerance": "-" if r.not_checkable else r.tolerance.describe(pub),
                 "where": "-" if pub is None else pub.where,
@@ -192,10 +264,7 @@ class CheckTable:
         return "\n".join(lines)
 
     def counts(self) -> dict:
-        out = {"reproduced": 0, "differs": 0, "not checkable": 0}
-        for r in self.rows:
-            out[r.status] += 1
-        return out
+        return count_statuses(r.status for r in self.rows)
 
     def failures(self) -> list[Row]:
         return [r for r in self.rows if not r.in_expectation]
@@ -217,5 +286,16 @@ class CheckTable:
             "paper": r.published.paper if r.published else None,
             "location": r.published.where if r.published else None,
             "reproduced": r.reproduced, "interval": list(r.interval) if r.interval else None,
-            "expect": list(r.expect) if r.expect else None, "verdict": r.verdict, "status": r.status,
+            "expect": list(r.expect) if r.expect else None, "verdict": r.verdict.text, "status": r.status,
+            "verdict_kind": r.verdict.kind, "reason": r.verdict.reason,
         } for r in self.rows]
+
+
+def count_statuses(statuses) -> dict:
+    """How many rows have each status, every status listed (0 where none)."""
+    out = dict.fromkeys(STATUSES, 0)
+    for status in statuses:
+        if status not in out:
+            raise InputError(f"unknown check status {status!r}; statuses are {list(STATUSES)}")
+        out[status] += 1
+    return out

@@ -5,7 +5,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import frontier
+from scalinglib import frontier
 
 STYLE = {
     "figure.dpi": 110, "savefig.dpi": 110, "figure.figsize": (6.4, 4.2),
@@ -83,14 +83,14 @@ def frontier_lines(ax, flops_range, lines: dict, iso: frontier.IsoflopResult | N
     return ax
 
 
-def residuals(ax, x, resid, xlabel: str, highlight=None):
-    """Residuals log(prediction) - log(observed) against x, with the excluded points marked."""
+def residuals(ax, x, resid, xlabel: str, highlight=None, highlight_label: str = "excluded from the fit"):
+    """Residuals log(prediction) - log(observed) against x, with the `highlight` points marked."""
     x, resid = np.asarray(x, float), np.asarray(resid, float)
     ax.axhline(0, color="k", lw=0.8)
     ax.scatter(x, resid, s=10, alpha=0.7)
     if highlight is not None:
         ax.scatter(x[highlight], resid[highlight], s=30, facecolors="none", edgecolors="r",
-                   label="excluded by Besiroglu et al.")
+                   label=highlight_label)
         ax.legend()
     ax.set(xscale="log", xlabel=xlabel, ylabel="log L_fit - log L_observed")
     return ax

@@ -13,10 +13,59 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from .errors import InputError
-from .laws import get_law
+from ..errors import InputError
+from .core import Law, get_law, register
 
 C_F, C_R = 6.0, 14.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Krajewski et al. (2024), Eq. 9: L(N, D, G) = c + (g / G^gamma + a) N^-alpha + b D^-beta, with N the total
+# non-embedding parameters of a model with E = 64 experts (fixed), D tokens and G the granularity.
+# ---------------------------------------------------------------------------------------------
+def _prepare_ndg(x: dict) -> dict:
+    return {f"log{k}": np.log(x[k])[None, :] for k in ("N", "D", "G")}
+
+
+def _evaluate_krajewski(p: dict, f: dict):
+    n_term = np.exp(-p["alpha"] * f["logN"])
+    d_term = np.exp(-p["beta"] * f["logD"])
+    g_term = np.exp(-p["gamma"] * f["logG"])
+    coef = p["g"] * g_term + p["a"]
+    y = p["c"] + coef * n_term + p["b"] * d_term
+
+    def vjp(v):
+        return np.column_stack([
+            v.sum(1),                                              # c
+            (n_term * v).sum(1),                                   # a
+            -(coef * n_term * f["logN"] * v).sum(1),               # alpha
+            (d_term * v).sum(1),                                   # b
+            -(p["b"] * d_term * f["logD"] * v).sum(1),             # beta
+            (g_term * n_term * v).sum(1),                          # g
+            -(p["g"] * g_term * f["logG"] * n_term * v).sum(1),    # gamma
+        ])
+
+    return y, vjp
+
+
+KRAJEWSKI_MOE = register(Law(
+    name="krajewski_moe",
+    title="Krajewski et al. (2024) fine-grained MoE law, Eq. 9",
+    equation=r"L(N, D, G) = c + \left(\frac{g}{G^{\gamma}} + a\right) N^{-\alpha} + b D^{-\beta}",
+    params=("c", "a", "alpha", "b", "beta", "g", "gamma"),
+    variables=("N", "D", "G"),
+    log_variables=("N", "D", "G"),
+    space="linear",
+    prepare=_prepare_ndg,
+    evaluate=_evaluate_krajewski,
+    start_grid={"c": (0.5, 1.5), "a": (5.0, 20.0), "alpha": (0.1, 0.3), "b": (10.0, 30.0), "beta": (0.1, 0.3),
+                "g": (1.0, 3.0), "gamma": (0.3, 0.6)},
+    example=({"c": 0.47, "a": 18.1, "alpha": 0.115, "b": 30.8, "beta": 0.147, "g": 2.1, "gamma": 0.58},
+             {"N": [1e8, 1e9, 1e10], "D": [1e9, 1e10, 1e11], "G": [1.0, 4.0, 16.0]}),
+    source="Eq. 9",
+))
+
+
 
 
 def n_blocks(d_model):

@@ -1,4 +1,4 @@
-"""Helpers for chapters: quote computed numbers in the prose through myst_nb.glue."""
+"""Quote computed numbers in the prose (myst_nb.glue) and show tables with stable output."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,12 +12,6 @@ def glue(name: str, value) -> None:
     if isinstance(value, np.generic):
         value = value.item()
     _glue(name, value, display=False)
-
-
-def glue_check_counts(table) -> None:
-    """Glue a check table's counts as n_reproduced, n_differs and n_not_checkable, for the summary box."""
-    for status, count in table.counts().items():
-        glue(f"n_{status.replace(' ', '_')}", count)
 
 
 def show_styled(styler, name: str) -> None:

@@ -10,9 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from scalinglib.errors import DataIntegrityError, UnknownNameError
 
-from .data import data_dir
-from .errors import DataIntegrityError, UnknownNameError
+from .paths import DATA
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _table(path: Path) -> dict:
 
 
 def all_published(root: Path | None = None) -> dict:
-    return _table((Path(root) if root else data_dir()) / "published.yaml")
+    return _table((Path(root) if root else DATA) / "published.yaml")
 
 
 def published(quantity_id: str, root: Path | None = None) -> Published:

@@ -1,11 +1,12 @@
 """What a chapter leaves behind when it executes: its check rows and its reproduced fits, as JSON.
 
-Each chapter ends with `save_results(chapter, checks, fits)`, which writes results/<chapter>.json.
+Each chapter ends with `reprobook.chapter.finish_chapter(...)`, which calls `save_results(chapter, checks, fits)`
+and so writes results/<chapter>.json.
 The scorecard and the "How to cite" page are built from these files (never typed), and the fit
 export (fits.json / fits.csv in the built book) is assembled from them by scripts/export_fits.py.
 
-A results file records the sha256 of the chapter's code cells, of scalinglib's sources and of the
-data manifest it ran with; `load_results` refuses a file whose fingerprint no longer matches the
+A results file records the sha256 of the chapter's code cells, of the sources of scalinglib and of the book
+package, of the data manifest and of the published constants it ran with; `load_results` refuses a file whose fingerprint no longer matches the
 checkout (stale: the chapter must be executed again), or a chapter that has none (missing).
 """
 from __future__ import annotations
@@ -13,29 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
+from scalinglib import __version__
+from scalinglib.errors import InputError
 
-from . import __version__
-from .data import data_dir, entry
-from .errors import InputError, ScalingLibError
+from .check import count_statuses
+from .data import entry
+from .errors import StaleResults
+from .paths import COMMITTED_RESULTS, ROOT, results_dir, toc_files
 
-ROOT = Path(__file__).resolve().parents[1]
-FORMAT = 1
-
-
-class StaleResults(ScalingLibError):
-    """A chapter's results file is missing or was written by other code or data than the checkout's."""
-
-
-def results_dir() -> Path:
-    """results/ of this checkout, or $SCALINGLIB_RESULTS (scripts/execute_chapters.py points the kernel at a
-    scratch folder and copies the file back only when the chapter succeeded)."""
-    env = os.environ.get("SCALINGLIB_RESULTS")
-    return Path(env) if env else ROOT / "results"
+FORMAT = 2
+FINISH_CALL = "finish_chapter("      # a chapter whose code calls this saves a results file
 
 
 def _sha256(parts: list[bytes]) -> str:
@@ -45,17 +36,24 @@ def _sha256(parts: list[bytes]) -> str:
     return digest.hexdigest()
 
 
+def _package_sha256(root: Path, package: str) -> str:
+    files = sorted((root / package).rglob("*.py"))
+    return _sha256([str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files])
+
+
 def chapter_fingerprint(chapter: str, root: Path = ROOT) -> dict:
-    """sha256 of what a chapter's numbers depend on: its code cells, scalinglib's .py files, the data manifest."""
+    """sha256 of what a chapter's numbers depend on: its code cells, the .py files of scalinglib and of the book
+    package, the data manifest and the published constants."""
     path = root / "chapters" / f"{chapter}.ipynb"
     if not path.exists():
         raise InputError(f"chapter {chapter!r}: {path} does not exist")
     cells = json.loads(path.read_text())["cells"]
     code = ["".join(c["source"]).encode() for c in cells if c["cell_type"] == "code"]
-    lib = sorted((root / "scalinglib").glob("*.py"))
     return {"chapter_code_sha256": _sha256(code),
-            "scalinglib_sha256": _sha256([p.name.encode() + b"\0" + p.read_bytes() for p in lib]),
-            "data_manifest_sha256": _sha256([(root / "data" / "manifest.yaml").read_bytes()])}
+            "scalinglib_sha256": _package_sha256(root, "scalinglib"),
+            "reprobook_sha256": _package_sha256(root, "reprobook"),
+            "data_manifest_sha256": _sha256([(root / "data" / "manifest.yaml").read_bytes()]),
+            "published_sha256": _sha256([(root / "data" / "published.yaml").read_bytes()])}
 
 
 @dataclass
@@ -131,10 +129,17 @@ def save_results(chapter: str, checks, fits: list[FitRecord]) -> Path:
                "fingerprint": chapter_fingerprint(chapter), "counts": checks.counts(),
                "summary": checks.render().splitlines()[-1], "checks": _check_records(checks),
                "fits": [asdict(f) for f in fits]}
+    payload["content_sha256"] = content_digest(payload)
     out = results_dir() / f"{chapter}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
     return out
+
+
+def content_digest(payload: dict) -> str:
+    """sha256 of a results payload without its own digest (canonical JSON): an edited value no longer matches."""
+    body = {k: v for k, v in payload.items() if k != "content_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
 
 def _check_records(checks) -> list[dict]:
@@ -143,28 +148,10 @@ def _check_records(checks) -> list[dict]:
     return [{**rec, "text": {k: str(v) for k, v in row.items()}} for rec, row in zip(checks.to_records(), shown)]
 
 
-def toc_files(root: Path = ROOT) -> list[str]:
-    """Every `file:` entry of _toc.yml, in book order (root first), at any depth."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return found
-
-
 def result_chapters(root: Path = ROOT) -> list[str]:
-    """Chapters in _toc.yml whose notebook saves results, in book order."""
+    """Chapters in _toc.yml whose notebook saves results (its code calls finish_chapter), in book order."""
     notebooks = [root / f"{f}.ipynb" for f in toc_files(root) if f.startswith("chapters/")]
-    return [p.stem for p in notebooks if p.exists() and "save_results(" in p.read_text()]
+    return [p.stem for p in notebooks if p.exists() and FINISH_CALL in p.read_text()]
 
 
 def load_all(root: Path = ROOT) -> list[dict]:
@@ -183,13 +170,26 @@ def load_all(root: Path = ROOT) -> list[dict]:
 def load_results(chapter: str, folder: Path | None = None, root: Path = ROOT) -> dict:
     """A chapter's committed results (results/<chapter>.json), refused if missing or stale (written by other
     code or data than this checkout's)."""
-    path = Path(folder or ROOT / "results") / f"{chapter}.json"
+    path = Path(folder or COMMITTED_RESULTS) / f"{chapter}.json"
     if not path.exists():
         raise StaleResults(f"{path} is missing: execute the chapter (make book, or "
                            f"python scripts/execute_chapters.py {chapter})")
-    payload = json.loads(path.read_text())
-    if payload.get("format") != FORMAT or payload.get("chapter") != chapter:
-        raise StaleResults(f"{path}: not a format-{FORMAT} results file of chapter {chapter!r}")
+    try:
+        payload = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise StaleResults(f"{path} is not valid JSON ({exc}); execute the chapter again "
+                           f"(python scripts/execute_chapters.py {chapter})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("chapter") != chapter:
+        raise StaleResults(f"{path}: not a format-{FORMAT} results file of chapter {chapter!r}; execute it again")
+    missing = [k for k in ("fingerprint", "counts", "checks", "fits", "content_sha256") if k not in payload]
+    if missing:
+        raise StaleResults(f"{path} lacks {missing}; execute the chapter again")
+    if payload["content_sha256"] != content_digest(payload):
+        raise StaleResults(f"{path} was edited after the chapter wrote it (its content digest does not match); "
+                           f"results files are written only by executing the chapter")
+    recount = count_statuses(c["status"] for c in payload["checks"])
+    if recount != payload["counts"]:
+        raise StaleResults(f"{path}: counts {payload['counts']} do not match its rows {recount}")
     now = chapter_fingerprint(chapter, root)
     changed = [k for k, v in now.items() if payload["fingerprint"].get(k) != v]
     if changed:
