@@ -11,6 +11,8 @@ import numpy as np
 from scipy import optimize, special, stats
 
 from .errors import InputError
+from .fit import fit
+from .uncertainty import resample_weights
 
 
 def _counts(name: str, values) -> np.ndarray:
@@ -93,8 +95,6 @@ def _neg_log_coverage(name: str, coverage) -> np.ndarray:
 
 def fit_exponentiated_power_law(ks, coverage, *, starts=None, curves=None):
     """The FitResult of log c(k) = a k^b on coverage at ks; `curves` (S, len(ks)) fits one curve per start."""
-    from .fit import fit
-
     y = _neg_log_coverage("coverage", coverage)
     per_start = None if curves is None else _neg_log_coverage("curves", curves)
     return fit("power_law", {"x": ks}, y, loss="squared", starts=starts, y_per_start=per_start)
@@ -109,8 +109,6 @@ def bootstrap_exponentiated_power_law(ks, per_problem, n_resamples: int, seed: i
     """Fit log c = a k^b to the mean of per_problem (problems, len(ks)) and to n_resamples resamples of the
     problems (with replacement, each starting from the full-data optimum, all in one batched fit).
     Returns the full fit, its (a, b), the resampled a and b, and how many resample fits did not converge."""
-    from .uncertainty import resample_weights
-
     per_problem = np.asarray(per_problem, float)
     if per_problem.ndim != 2 or per_problem.shape[1] != np.size(ks):
         raise InputError(f"argument per_problem must have shape (problems, {np.size(ks)}), got {per_problem.shape}")
