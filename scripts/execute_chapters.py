@@ -10,6 +10,9 @@ NBVAL_CHECK_OUTPUT, compared as nbval would) and the fresh results file must equ
 a difference fails the run and names the chapter and the first differing line or value.
 
 Usage: python scripts/execute_chapters.py [--verify] [chapter-name ...]
+  chapter-name: a chapter of _toc.yml without its folder and extension (e.g. kaplan); default: all, in book order.
+  --verify: compare the fresh check table and results file with the committed ones (what make test does).
+Prints each chapter's wall time and a summary table at the end.
 """
 from __future__ import annotations
 
@@ -23,12 +26,22 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from reprobook.paths import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH_RESULTS = ROOT / "_build" / "results"
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
+KERNEL = "scalinglib-book"          # scripts/install_kernel.py (make venv): this venv's Python, errors-only log
+
+
+def require_kernel() -> None:
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        raise SystemExit(f"error: no Jupyter kernel {KERNEL!r} in this environment; run `make venv` "
+                         f"(or python scripts/install_kernel.py) first") from None
 
 
 def chapter_notebooks() -> list[Path]:
@@ -104,7 +117,7 @@ def execute(path: Path, check: bool) -> float:
     fresh_results.unlink(missing_ok=True)
     os.environ["SCALINGLIB_RESULTS"] = str(SCRATCH_RESULTS)      # the kernel inherits it
     start = time.perf_counter()
-    papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent),
+    papermill.execute_notebook(str(path), str(out), kernel_name=KERNEL, cwd=str(path.parent),
                                progress_bar=False, log_output=False)
     seconds = time.perf_counter() - start
     nb = nbformat.read(out, as_version=4)
@@ -124,21 +137,42 @@ class VerifyError(Exception):
     pass
 
 
+def print_times(times: dict[str, float]) -> None:
+    """Per-chapter wall times, in book order, and the total: the figures issue-style speed targets are read from."""
+    if not times:
+        return
+    width = max(len(n) for n in times)
+    print("\nchapter execution times (wall seconds, this machine):")
+    for name, seconds in times.items():
+        print(f"  {name.ljust(width)}  {seconds:6.1f}  {'#' * int(round(seconds / 2))}")
+    print(f"  {'total'.ljust(width)}  {sum(times.values()):6.1f}  (slowest: {max(times, key=times.get)})")
+
+
 def main(args: list[str]) -> int:
+    if "-h" in args or "--help" in args:
+        print(__doc__)
+        return 0
+    options = [a for a in args if a.startswith("-")]
+    unknown_options = [a for a in options if a != "--verify"]
+    if unknown_options:
+        print(f"error: unknown option(s) {unknown_options}; the only option is --verify (see --help)")
+        return 2
     check = "--verify" in args
-    names = [a for a in args if a != "--verify"]
+    names = [a for a in args if not a.startswith("-")]
     notebooks = chapter_notebooks()
     if names:
         unknown = set(names) - {p.stem for p in notebooks}
         if unknown:
-            print(f"error: not a notebook in _toc.yml: {sorted(unknown)}")
+            print(f"error: {sorted(unknown)}: not a chapter of _toc.yml; chapters: {[p.stem for p in notebooks]}")
             return 2
         notebooks = [p for p in notebooks if p.stem in names]
-    failed = []
+    require_kernel()
+    failed, times = [], {}
     for path in notebooks:
         try:
             print(f"executing {path.relative_to(ROOT)} ...", flush=True)
-            print(f"  done in {execute(path, check):.1f} s", flush=True)
+            times[path.stem] = execute(path, check)
+            print(f"  done in {times[path.stem]:.1f} s", flush=True)
         except papermill.PapermillExecutionError as exc:
             failed.append(path.name)
             print(f"  FAILED: {exc.ename}: {exc.evalue}\n  (the failed run is in _build/executed/{path.name}; "
@@ -148,6 +182,7 @@ def main(args: list[str]) -> int:
             print(f"  FAILED verification against the committed outputs:\n  {exc}\n  (the fresh run is in "
                   f"_build/executed/{path.name}; if the change is intended, run make book and commit the outputs)",
                   flush=True)
+    print_times(times)
     if failed:
         print(f"{len(failed)} notebook(s) failed: {failed}")
         return 1
