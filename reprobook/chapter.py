@@ -1,21 +1,68 @@
 """A chapter's set-up and its one finishing step, so the notebook keeps only the analysis and the prose."""
 from __future__ import annotations
 
+import ast
 import time
+
+from scalinglib.errors import InputError
+from scalinglib.inputs import require_whole
 
 from .glue import glue
 from .results import save_results
 
 
-def start_chapter() -> float:
-    """The book's plot style and table precision; returns the start time for the chapter's glued run time."""
+def start_chapter(parameters: dict | None = None, *, minimum: dict | None = None) -> float:
+    """Check the chapter's parameters, set the book's plot style and table precision, and return the start time
+    for the chapter's glued run time.
+
+    parameters: the chapter's parameters by name (their values after papermill's injection); each must be a whole
+    number >= minimum[name]. A parameter that papermill injected but the chapter does not declare is refused
+    (papermill itself only warns and runs on with the defaults).
+    """
     import pandas as pd
 
     from .plots import use_style
 
+    check_parameters(parameters or {}, minimum or {})
+    _RUN["parameters"] = dict(parameters or {})
     use_style()
     pd.set_option("display.precision", 4)
     return time.perf_counter()
+
+
+_RUN: dict = {"parameters": {}}      # what start_chapter saw, for finish_chapter's results file
+
+
+def check_parameters(parameters: dict, minimum: dict, injected: set[str] | None = None) -> None:
+    unknown_rules = sorted(set(minimum) - set(parameters))
+    if unknown_rules:
+        raise InputError(f"start_chapter: minimum given for {unknown_rules}, which are not among the parameters")
+    for name, value in parameters.items():
+        require_whole(name, value, minimum.get(name, 0))
+    injected = papermill_injected() if injected is None else injected
+    unknown = sorted(injected - set(parameters))
+    if unknown:
+        raise InputError(f"parameter(s) {unknown} passed to this chapter (papermill -p) but it has none of that name; "
+                         f"its parameters are {sorted(parameters)}")
+
+
+def papermill_injected() -> set[str]:
+    """Names assigned in the cell papermill injects ('# Parameters' first line, tag injected-parameters), read from
+    the kernel's input history; empty outside IPython or when nothing was injected."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return set()
+    shell = get_ipython()
+    if shell is None:
+        return set()
+    names = set()
+    for source in shell.user_ns.get("In", []):
+        if source.startswith("# Parameters\n"):
+            tree = ast.parse(source)
+            names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+                     if isinstance(t, ast.Name)}
+    return names
 
 
 def glue_check_counts(checks) -> None:
@@ -32,7 +79,7 @@ def finish_chapter(chapter: str, checks, fits=(), started: float | None = None) 
     if started is not None:
         glue("run_seconds", time.perf_counter() - started)
     fits = list(fits)
-    save_results(chapter, checks, fits)
+    save_results(chapter, checks, fits, parameters=_RUN["parameters"])
     print(f"{len(checks.rows)} check rows and {len(fits)} fit(s) saved for the scorecard and the fit export"
           + (":" if fits else "."))
     for record in fits:

@@ -205,6 +205,12 @@ class CheckTable:
             interval: tuple[float, float] | None = None, known: str | None = None,
             not_checkable: str | None = None, digits: int = 4,
             determinacy: Determinacy = DEFAULT_DETERMINACY) -> Row:
+        if published is not None and not isinstance(published, Published):
+            raise InputError(f"check row {quantity!r}: 'published' must be a Published constant (reprobook.published"
+                             f".published(id)), got {type(published).__name__}")
+        if tolerance is not None and not isinstance(tolerance, Tolerance):
+            raise InputError(f"check row {quantity!r}: 'tolerance' must be a Tolerance (check.rel, check.abs_, "
+                             f"check.printed, ...), got {tolerance!r}")
         if not_checkable is None:
             if published is None or reproduced is None or tolerance is None or expect is None:
                 raise InputError(f"check row {quantity!r}: a checkable row needs published, reproduced, "

@@ -13,11 +13,16 @@ CHAPTERS = ROOT / "chapters"
 COMMITTED_RESULTS = ROOT / "results"
 
 
+READER_RESULTS = ROOT / "_build" / "reader-results"
+
+
 def results_dir() -> Path:
-    """Where a chapter writes its results file: $SCALINGLIB_RESULTS (scripts/execute_chapters.py points the kernel
-    at a scratch folder and copies the file back only when the chapter succeeded), else results/."""
+    """Where a chapter writes its results file: $SCALINGLIB_RESULTS where set (scripts/execute_chapters.py points the
+    kernel at its scratch folder and copies the file to results/ only when the chapter succeeded and, under
+    --verify, matched), else _build/reader-results/. So a reader who re-runs a chapter with papermill, whatever
+    the parameters, never overwrites the committed results/ that the scorecard and the fit export read."""
     env = os.environ.get("SCALINGLIB_RESULTS")
-    return Path(env) if env else COMMITTED_RESULTS
+    return Path(env) if env else READER_RESULTS
 
 
 def toc_files(root: Path = ROOT) -> list[str]:

@@ -11,6 +11,7 @@ checkout (stale: the chapter must be executed again), or a chapter that has none
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -41,15 +42,29 @@ def _package_sha256(root: Path, package: str) -> str:
     return _sha256([str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files])
 
 
-def chapter_fingerprint(chapter: str, root: Path = ROOT) -> dict:
-    """sha256 of what a chapter's numbers depend on: its code cells, the .py files of scalinglib and of the book
-    package, the data manifest and the published constants."""
+def notebook_parameters(cells: list) -> dict:
+    """The defaults of a notebook's parameters cell (tagged 'parameters'): name -> literal value."""
+    out = {}
+    for cell in cells:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def chapter_fingerprint(chapter: str, root: Path = ROOT, parameters: dict | None = None) -> dict:
+    """What a chapter's numbers depend on: the sha256 of its code cells, of the .py files of scalinglib and of the
+    book package, of the data manifest and of the published constants; and its parameters (`parameters`, the values
+    a run used; default: the notebook's own defaults, which is what a committed results file must have)."""
     path = root / "chapters" / f"{chapter}.ipynb"
     if not path.exists():
         raise InputError(f"chapter {chapter!r}: {path} does not exist")
     cells = json.loads(path.read_text())["cells"]
     code = ["".join(c["source"]).encode() for c in cells if c["cell_type"] == "code"]
-    return {"chapter_code_sha256": _sha256(code),
+    defaults = notebook_parameters(cells)
+    return {"parameters": defaults if parameters is None else {**defaults, **parameters},
+            "chapter_code_sha256": _sha256(code),
             "scalinglib_sha256": _package_sha256(root, "scalinglib"),
             "reprobook_sha256": _package_sha256(root, "reprobook"),
             "data_manifest_sha256": _sha256([(root / "data" / "manifest.yaml").read_bytes()]),
@@ -115,8 +130,9 @@ def fit_record(id: str, chapter: str, paper: str, result, dataset: str, rows: st
                      method=result.optimizer_text(), intervals=intervals, interval_method=how, note=note)
 
 
-def save_results(chapter: str, checks, fits: list[FitRecord]) -> Path:
-    """Write results/<chapter>.json: the check rows, their counts, the fits and the chapter's fingerprint."""
+def save_results(chapter: str, checks, fits: list[FitRecord], parameters: dict | None = None) -> Path:
+    """Write <results_dir>/<chapter>.json: the check rows, their counts, the fits and the chapter's fingerprint
+    (with the parameters this run used)."""
     if checks.chapter != chapter:
         raise InputError(f"save_results({chapter!r}): the check table belongs to chapter {checks.chapter!r}")
     ids = [f.id for f in fits]
@@ -126,7 +142,7 @@ def save_results(chapter: str, checks, fits: list[FitRecord]) -> Path:
     if wrong:
         raise InputError(f"save_results({chapter!r}): fits from another chapter: {wrong}")
     payload = {"format": FORMAT, "chapter": chapter, "scalinglib_version": __version__,
-               "fingerprint": chapter_fingerprint(chapter), "counts": checks.counts(),
+               "fingerprint": chapter_fingerprint(chapter, parameters=parameters), "counts": checks.counts(),
                "summary": checks.render().splitlines()[-1], "checks": _check_records(checks),
                "fits": [asdict(f) for f in fits]}
     payload["content_sha256"] = content_digest(payload)
@@ -192,6 +208,10 @@ def load_results(chapter: str, folder: Path | None = None, root: Path = ROOT) ->
         raise StaleResults(f"{path}: counts {payload['counts']} do not match its rows {recount}")
     now = chapter_fingerprint(chapter, root)
     changed = [k for k, v in now.items() if payload["fingerprint"].get(k) != v]
+    if "parameters" in changed:
+        raise StaleResults(f"{path} was written with parameters {payload['fingerprint'].get('parameters')}, but the "
+                           f"chapter's defaults are {now['parameters']}; committed results come from the defaults "
+                           f"(python scripts/execute_chapters.py {chapter})")
     if changed:
         raise StaleResults(f"{path} is stale: {', '.join(changed)} changed since chapter {chapter!r} last executed; "
                            f"execute it again (python scripts/execute_chapters.py {chapter})")

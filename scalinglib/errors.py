@@ -18,3 +18,7 @@ class UnknownNameError(ScalingLibError, LookupError):
 
 class DataIntegrityError(ScalingLibError):
     """A data file whose checksum, columns, row count or values differ from its manifest entry."""
+
+
+class FitFailed(ScalingLibError, RuntimeError):
+    """A fit that produced no usable result (no start reached a finite objective)."""

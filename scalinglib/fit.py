@@ -7,7 +7,9 @@ instead runs one scipy.optimize.minimize per start on the same objective (a refe
 """
 from __future__ import annotations
 
+import inspect
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -15,12 +17,12 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .errors import InputError, UnknownNameError
-from .inputs import as_finite_array, require_positive, same_length
+from .errors import FitFailed, InputError, UnknownNameError
+from .inputs import as_finite_array, require_number, require_positive, same_length
 from .laws import Law, get_law
 from .lbfgs import CONVERGED, STATUS_MESSAGES, BatchResult, lbfgs_batched
 from .losses import Loss, get_loss
-from .parallel import run_split
+from .parallel import MIN_LOOP_STARTS_PER_PART, run_split
 
 
 _BLOCK_ELEMENTS = 16_000  # rows x points per block: under glibc's 128 KiB mmap threshold (measured fastest)
@@ -115,9 +117,41 @@ class Problem:
         return fg
 
 
+def _align_series(named: dict, reference: pd.Index | None, reference_name: str | None) -> dict:
+    """Pandas Series among the arguments are put in the order of the reference index (the data's, or the first
+    Series'): the same labels in another order are aligned; other labels are refused, never fitted misaligned."""
+    out = dict(named)
+    for arg, value in named.items():
+        if not isinstance(value, pd.Series):
+            continue
+        if reference is None:
+            reference, reference_name = value.index, arg
+            continue
+        if value.index.equals(reference):
+            continue
+        if not value.index.is_unique or not reference.is_unique:
+            raise InputError(f"{arg} (a pandas Series) and {reference_name} have repeated index labels and another "
+                             f"order, so they cannot be aligned; pass arrays in the same order")
+        missing = reference.difference(value.index)
+        extra = value.index.difference(reference)
+        if len(missing) or len(extra):
+            raise InputError(f"{arg} (a pandas Series) has index labels that {reference_name} lacks: "
+                             f"{list(extra[:5])}; and lacks {list(missing[:5])}. Pass values for the same rows "
+                             f"(or arrays, which are taken in order)")
+        out[arg] = value.reindex(reference)
+    return out
+
+
 def _columns(data, x, y):
     """Resolve `x` (variable -> column name or array) and `y` against an optional DataFrame."""
+    if not isinstance(x, Mapping):
+        raise InputError(f"argument 'x' must map each variable to an array or a column name, got {type(x).__name__}")
     labels = None
+    series = _align_series({**{f"x[{k!r}]": v for k, v in x.items()}, "y": y},
+                           data.index if isinstance(data, pd.DataFrame) else None,
+                           "the data" if isinstance(data, pd.DataFrame) else None)
+    x = {k: series[f"x[{k!r}]"] for k in x}
+    y = series["y"]
     if data is not None:
         if not isinstance(data, pd.DataFrame):
             raise InputError("argument 'data' must be a pandas DataFrame (or None with arrays in x and y)")
@@ -149,7 +183,14 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
         raise InputError(f"argument 'residual_space' must be 'log', 'log1p' or 'linear', got {residual_space!r}")
     if reduction not in ("sum", "mean"):
         raise InputError(f"argument 'reduction' must be 'sum' or 'mean', got {reduction!r}")
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise InputError(f"argument 'fixed' must map parameter names to values, got {type(fixed).__name__}")
     fixed = dict(fixed or {})
+    for name, value in fixed.items():
+        if isinstance(value, (str, bytes)) or not np.ndim(value) == 0:
+            raise InputError(f"argument 'fixed': parameter {name!r} must be a number, got {type(value).__name__}")
+        if not np.isfinite(float(value)):
+            raise InputError(f"argument 'fixed': parameter {name!r} is {float(value)}; fixed values must be finite")
     unknown = [p for p in fixed if p not in law.params]
     if unknown:
         raise UnknownNameError(f"argument 'fixed' names {unknown}, not parameters of law {law.name!r} "
@@ -179,6 +220,11 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if y_arr.size < len(free):
         raise InputError(f"{y_arr.size} points cannot determine {len(free)} free parameters {list(free)} "
                          f"of law {law.name!r}; need at least {len(free)}")
+    distinct = len(np.unique(np.column_stack([x_arr[v] for v in law.variables]), axis=0))
+    if distinct < len(free):
+        raise InputError(f"only {distinct} distinct points (values of {list(law.variables)}) for {len(free)} free "
+                         f"parameters {list(free)} of law {law.name!r}: the fit is not identifiable; repeated rows "
+                         f"add weight, not information. Add points or hold parameters fixed")
     return Problem(law, x_arr, y_arr, loss_fn, residual_space, reduction, fixed, free, law.features(x_arr))
 
 
@@ -192,10 +238,20 @@ def default_starts(law: str | Law, fixed: Mapping[str, float] | None = None) -> 
 def _start_array(problem: Problem, starts) -> np.ndarray:
     law, free = problem.law, problem.free
     if starts is None or isinstance(starts, Mapping):
-        return law.start_points(starts, names=free)
-    arr = np.atleast_2d(np.asarray(starts, float))
-    if arr.shape[1] != len(free):
-        raise InputError(f"argument 'starts' must have {len(free)} columns {list(free)}, got {arr.shape[1]}")
+        arr = law.start_points(starts, names=free)
+    else:
+        try:
+            arr = np.asarray(starts, float)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"argument 'starts' is not numeric: {exc}") from None
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise InputError(f"argument 'starts' must be 2-dimensional (starts, {len(free)}), got shape {arr.shape}")
+        if arr.shape[1] != len(free):
+            raise InputError(f"argument 'starts' must have {len(free)} columns {list(free)}, got {arr.shape[1]}")
+    if arr.shape[0] == 0:
+        raise InputError(f"argument 'starts' has no rows; give at least one start for {list(free)}")
     if not np.isfinite(arr).all():
         raise InputError("argument 'starts' has NaN or infinite values")
     return arr
@@ -203,6 +259,17 @@ def _start_array(problem: Problem, starts) -> np.ndarray:
 
 def _bounds(problem: Problem, bounds, starts: np.ndarray):
     law = problem.law
+    if bounds is not None and not isinstance(bounds, Mapping):
+        raise InputError(f"argument 'bounds' must map parameter names to (lower, upper), got {type(bounds).__name__}")
+    for name, pair in (bounds or {}).items():
+        ok = isinstance(pair, (tuple, list, np.ndarray)) and len(pair) == 2
+        if ok:
+            try:
+                pair = tuple(float(v) for v in pair)
+            except (TypeError, ValueError):
+                ok = False
+        if not ok or any(np.isnan(pair)):
+            raise InputError(f"argument 'bounds': parameter {name!r} needs (lower, upper), got {pair!r}")
     merged = {**law.bounds, **(bounds or {})}
     unknown = [p for p in merged if p not in law.params]
     if unknown:
@@ -279,7 +346,7 @@ class FitResult:
 
     def residuals(self) -> np.ndarray:
         p = self.problem
-        pred = self.law.predict(self.theta, p.x)
+        pred = self.law.predict_unchecked(self.theta, p.x)
         return p.in_residual_space(pred) - p.in_residual_space(p.y)
 
     def predict(self, x: Mapping) -> np.ndarray:
@@ -326,8 +393,17 @@ def _scipy_loop(fg, starts, lo, hi, method: str, options: dict | None) -> BatchR
         def fun(v, row=row):
             fv, gv = fg(v[None, :], row)
             return (fv[0], gv[0]) if takes_jac else fv[0]
-        res = optimize.minimize(fun, starts[i], jac=takes_jac, method=method, options=options or {},
-                                bounds=list(zip(lo, hi)) if bounded and method in TAKES_BOUNDS else None)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Unknown solver options", category=optimize.OptimizeWarning)
+            try:
+                res = optimize.minimize(fun, starts[i], jac=takes_jac, method=method, options=dict(options or {}),
+                                        bounds=list(zip(lo, hi)) if bounded and method in TAKES_BOUNDS else None)
+            except optimize.OptimizeWarning as exc:
+                raise InputError(f"optimizer 'scipy:{method}' rejected argument 'options': {exc}") from None
+            except ValueError as exc:
+                if "Unknown solver" in str(exc):
+                    raise UnknownNameError(f"unknown optimizer 'scipy:{method}': {exc}") from None
+                raise
         x[i], f[i] = res.x, res.fun
         g[i] = fg(res.x[None, :], row)[1][0]
         status[i] = "gradient" if res.success else ("non-finite" if not np.isfinite(res.fun) else "max-iter")
@@ -345,19 +421,23 @@ def _least_squares_loop(problem: Problem, fg, starts, lo, hi, options: dict | No
 
     def residuals(v):
         with np.errstate(all="ignore"):
-            r = problem.in_residual_space(problem.law.predict(problem.full_theta(v[None, :])[0], problem.x)) - target
+            r = problem.in_residual_space(problem.law.predict_unchecked(problem.full_theta(v[None, :])[0], problem.x)) - target
         return np.where(np.isfinite(r), r, 1e10)
     kwargs = {"loss": "linear"} if problem.loss.name == "squared" else {"loss": "huber", "f_scale": problem.loss.delta}
     n, p = starts.shape
     x, f, g = starts.copy(), np.empty(n), np.empty((n, p))
     status, n_iter, n_eval = np.empty(n, dtype=object), np.zeros(n, int), 0
     for i in range(n):
-        res = optimize.least_squares(residuals, np.clip(starts[i], lo, hi), bounds=(lo, hi), method="trf",
-                                     **kwargs, **(options or {}))
+        try:
+            res = optimize.least_squares(residuals, np.clip(starts[i], lo, hi), bounds=(lo, hi), method="trf",
+                                         **kwargs, **(options or {}))
+        except TypeError as exc:
+            raise InputError(f"optimizer 'scipy:least_squares' rejected argument 'options': {exc}") from None
         x[i] = res.x
         fv, gv = fg(res.x[None, :], np.array([i]))
         f[i], g[i] = fv[0], gv[0]
-        status[i] = {1: "gradient", 2: "ftol", 3: "ftol", 4: "ftol"}.get(res.status, "max-iter")
+        status[i] = ("non-finite" if not np.isfinite(f[i]) else
+                     {1: "gradient", 2: "ftol", 3: "ftol", 4: "ftol"}.get(res.status, "max-iter"))
         n_iter[i], n_eval = res.nfev, n_eval + res.nfev
     return BatchResult(x=x, f=f, g=g, status=status.astype(str), n_iter=n_iter, n_eval=n_eval)
 
@@ -385,6 +465,10 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
                              f"or ({len(start_arr)}, {problem.n_points})")
         if not np.isfinite(weights).all() or (weights < 0).any():
             raise InputError("argument 'weights' must be finite and non-negative")
+        empty = np.flatnonzero(np.atleast_2d(weights).sum(axis=-1) == 0)
+        if empty.size:
+            raise InputError("argument 'weights' gives no point any weight" if weights.ndim == 1 else
+                             f"argument 'weights': row(s) {empty[:5].tolist()} give no point any weight")
     if y_per_start is not None:
         y_per_start = np.asarray(y_per_start, float)
         if y_per_start.shape != (len(start_arr), problem.n_points):
@@ -394,6 +478,17 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
             raise InputError("argument 'y_per_start' has NaN or infinite values")
         if residual_space == "log" and (y_per_start <= 0).any():
             raise InputError("argument 'y_per_start' must be > 0 because residuals are taken in log space")
+    basin_rtol = require_number("basin_rtol", basin_rtol, minimum=0)
+    if not isinstance(optimizer, str):
+        raise InputError(f"argument 'optimizer' must be a string such as 'lbfgs-batched' or 'scipy:L-BFGS-B', "
+                         f"got {optimizer!r}")
+    if options is not None and not isinstance(options, Mapping):
+        raise InputError(f"argument 'options' must be a dict of optimizer settings, got {type(options).__name__}")
+    if optimizer == "lbfgs-batched":
+        known = [k for k in inspect.signature(lbfgs_batched).parameters if k not in ("fg", "x0", "lower", "upper")]
+        unknown = sorted(set(options or {}) - set(known))
+        if unknown:
+            raise InputError(f"unknown option(s) {unknown} for optimizer 'lbfgs-batched'; it takes {known}")
     fg = problem.objective(weights, y_per_start)
     t0 = time.perf_counter()
     if optimizer == "lbfgs-batched":
@@ -404,14 +499,21 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
     elif optimizer == "scipy:least_squares":
         if weights is not None or y_per_start is not None:
             raise InputError("optimizer 'scipy:least_squares' takes neither 'weights' nor 'y_per_start'")
-        res = _least_squares_loop(problem, fg, start_arr, lo, hi, options)
+        res = run_split(lambda rows: _least_squares_loop(problem, lambda th, r: fg(th, rows[r]), start_arr[rows], lo,
+                                                         hi, options), len(start_arr), MIN_LOOP_STARTS_PER_PART)
         name = "scipy.optimize.least_squares (trf, 2-point Jacobian) per start"
     elif optimizer.startswith("scipy:"):
-        res = _scipy_loop(fg, start_arr, lo, hi, optimizer.split(":", 1)[1], options)
+        method = optimizer.split(":", 1)[1]
+        res = run_split(lambda rows: _scipy_loop(lambda th, r: fg(th, rows[r]), start_arr[rows], lo, hi, method,
+                                                 options), len(start_arr), MIN_LOOP_STARTS_PER_PART)
         name = f"scipy.optimize.minimize({optimizer.split(':', 1)[1]}) per start"
     else:
         raise UnknownNameError(f"unknown optimizer {optimizer!r}; known: 'lbfgs-batched', 'scipy:<method>'")
     seconds = time.perf_counter() - t0
+    if not np.isfinite(res.f).any():
+        raise FitFailed(f"no start of law {problem.law.name!r} reached a finite objective ({len(start_arr)} starts, "
+                        f"{name}): the law is undefined or overflows at every start for these data. Check the "
+                        f"variables' domain (e.g. a log of a non-positive value inside the law) and the start grid")
     settings = dict(loss=loss, delta=delta, residual_space=residual_space, reduction=reduction,
                     fixed=fixed, bounds=bounds, optimizer=optimizer, options=options, basin_rtol=basin_rtol)
     return FitResult(problem, start_arr, res.x, res.f, res.status, res.n_iter, name, seconds, basin_rtol,

@@ -13,35 +13,54 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .inputs import as_finite_array, require_positive, same_length
+from .inputs import as_finite_array, positive_values, require_positive, require_whole, same_length
+
+
+def _natural(p, names=("A", "B", "alpha", "beta")) -> dict:
+    """The Chinchilla constants as arrays; A, B, alpha and beta must be > 0 for a compute-optimal frontier."""
+    missing = [k for k in names if k not in p]
+    if missing:
+        raise InputError(f"the compute-optimal frontier needs the parameters {missing} (natural constants A, B, E, "
+                         f"alpha, beta, as FitResult.natural gives them)")
+    out = {k: np.asarray(p[k], float) for k in names}
+    for k in names:
+        if not np.all(np.isfinite(out[k])):
+            raise InputError(f"parameter {k} is not finite: {out[k]}")
+    if np.any(out["alpha"] <= 0) or np.any(out["beta"] <= 0) or np.any(out["A"] <= 0) or np.any(out["B"] <= 0):
+        raise InputError("A, B, alpha and beta must be > 0: with a non-positive exponent or coefficient the loss does "
+                         "not fall with N or D and there is no compute-optimal allocation")
+    return out
 
 
 def allocation(p: dict) -> dict:
     """G, a, b from natural parameters A, B, alpha, beta (scalars or arrays)."""
-    alpha, beta = np.asarray(p["alpha"], float), np.asarray(p["beta"], float)
-    g = (alpha * np.asarray(p["A"], float) / (beta * np.asarray(p["B"], float))) ** (1.0 / (alpha + beta))
+    q = _natural(p)
+    alpha, beta = q["alpha"], q["beta"]
+    g = (alpha * q["A"] / (beta * q["B"])) ** (1.0 / (alpha + beta))
     return {"G": g, "a": beta / (alpha + beta), "b": alpha / (alpha + beta)}
 
 
 def n_opt(p: dict, flops) -> np.ndarray:
     al = allocation(p)
-    return al["G"] * (np.asarray(flops, float) / 6.0) ** al["a"]
+    return al["G"] * (positive_values("flops", flops) / 6.0) ** al["a"]
 
 
 def d_opt(p: dict, flops) -> np.ndarray:
     al = allocation(p)
-    return (np.asarray(flops, float) / 6.0) ** al["b"] / al["G"]
+    return (positive_values("flops", flops) / 6.0) ** al["b"] / al["G"]
 
 
 def tokens_for_size(p: dict, n) -> np.ndarray:
     """Compute-optimal tokens for a model of n parameters: invert N_opt(C) = G (C/6)^a, D = (C/6)/N."""
     al = allocation(p)
-    n = np.asarray(n, float)
+    n = positive_values("n", n)
     return (n / al["G"]) ** (1.0 / al["a"]) / n
 
 
 def loss_at(p: dict, n, d) -> np.ndarray:
-    return p["E"] + p["A"] / np.asarray(n, float) ** p["alpha"] + p["B"] / np.asarray(d, float) ** p["beta"]
+    """E + A / N^alpha + B / D^beta at model sizes n and token counts d (any broadcastable shapes)."""
+    q = _natural(p, ("A", "B", "E", "alpha", "beta"))
+    return q["E"] + q["A"] / positive_values("n", n) ** q["alpha"] + q["B"] / positive_values("d", d) ** q["beta"]
 
 
 def assign_budgets(flops, budgets, tol_dex: float) -> np.ndarray:
@@ -185,7 +204,8 @@ def isoflop_bootstrap(params_n, flops, loss, budgets, tol_dex: float = 0.05, min
     n_arr, c_arr, l_arr = (np.asarray(v, float) for v in (params_n, flops, loss))
     budgets = np.sort(np.asarray(budgets, float))
     _, group, _ = _budget_groups(c_arr, budgets, tol_dex, min_points)
-    rng = np.random.default_rng(seed)
+    n_resamples = require_whole("n_resamples", n_resamples, 2)
+    rng = np.random.default_rng(require_whole("seed", seed, 0))
     weights = np.zeros((n_resamples, n_arr.size))
     for j in np.unique(group[group >= 0]):
         members = np.flatnonzero(group == j)

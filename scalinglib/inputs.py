@@ -51,3 +51,41 @@ def same_length(arrays: Mapping[str, np.ndarray]) -> int:
         listed = ", ".join(f"{k}={n}" for k, n in lengths.items())
         raise InputError(f"arguments have mismatched lengths: {listed}")
     return next(iter(lengths.values()))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def require_number(name: str, value, *, minimum: float | None = None, strict: bool = False) -> float:
+    """A finite real number (not a string, not a bool), optionally >= (or >, with strict) minimum."""
+    kind = "a positive number" if (minimum == 0 and strict) else (
+        "a non-negative number" if minimum == 0 else f"a number > {minimum}" if strict and minimum is not None
+        else f"a number >= {minimum}" if minimum is not None else "a finite number")
+    if not _is_number(value) or not np.isfinite(value):
+        raise InputError(f"argument {name!r} must be {kind}, got {value!r}")
+    if minimum is not None and (value < minimum or (strict and value == minimum)):
+        raise InputError(f"argument {name!r} must be {kind}, got {value!r}")
+    return float(value)
+
+
+def require_whole(name: str, value, minimum: int) -> int:
+    """A whole number >= minimum (an int, or an integral float such as 1000.0; never a bool or a string)."""
+    if not _is_number(value) or not np.isfinite(value) or value != int(value) or value < minimum:
+        raise InputError(f"argument {name!r} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def positive_values(name: str, values) -> np.ndarray:
+    """Any-shape float array with every value finite and > 0 (a log or a power of it is taken)."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"argument {name} is not numeric: {exc}") from None
+    flat = arr.reshape(-1)
+    bad = ~np.isfinite(flat)
+    if bad.any():
+        raise InputError(f"argument {name} has NaN or infinite values at {_positions(bad, None)}")
+    if (flat <= 0).any():
+        raise InputError(f"argument {name} must be > 0; non-positive values at {_positions(flat <= 0, None)}")
+    return arr

@@ -36,10 +36,17 @@ def _huber(delta: float) -> Loss:
     return Loss("huber", delta, rho, drho)
 
 
+def _positive_number(value) -> bool:
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    return numeric and bool(np.isfinite(value)) and value > 0
+
+
 def get_loss(name: str, delta: float | None = None) -> Loss:
     """`huber` (needs delta > 0), `squared` (r**2) or `absolute` (|r|)."""
+    if not isinstance(name, str):
+        raise InputError(f"argument 'loss' must be one of 'huber', 'squared', 'absolute', got {name!r}")
     if name == "huber":
-        if delta is None or not np.isfinite(delta) or delta <= 0:
+        if delta is None or not _positive_number(delta):
             raise InputError(f"argument 'delta' must be a positive number for the Huber loss, got {delta!r}")
         return _huber(float(delta))
     if delta is not None:

@@ -14,7 +14,8 @@ import numpy as np
 
 from .lbfgs import BatchResult
 
-MIN_STARTS_PER_PART = 500
+MIN_STARTS_PER_PART = 500      # batched L-BFGS: below this a second process costs more than it saves
+MIN_LOOP_STARTS_PER_PART = 2   # one scipy call per start: each start is slow enough to split from two on
 PARTS = 2          # the machines this book targets have 2 cores
 
 _job: Callable | None = None   # set in the parent just before forking; read by the children
@@ -28,13 +29,14 @@ def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and os.environ.get("SCALINGLIB_NO_FORK") != "1"
 
 
-def run_split(run: Callable[[np.ndarray], BatchResult], n_starts: int) -> BatchResult:
+def run_split(run: Callable[[np.ndarray], BatchResult], n_starts: int,
+              min_per_part: int | None = None) -> BatchResult:
     """run(indices) optimises the starts at those indices; results come back in the original order.
 
     Starts are dealt out round-robin (0, 2, 4, ... and 1, 3, 5, ...): grids are ordered, and a contiguous
     cut would hand one process all the slow starts.
     """
-    parts = PARTS if n_starts >= PARTS * MIN_STARTS_PER_PART else 1
+    parts = PARTS if n_starts >= PARTS * (min_per_part or MIN_STARTS_PER_PART) else 1
     if parts == 1:
         return run(np.arange(n_starts))
     spans = [np.arange(i, n_starts, parts) for i in range(parts)]

@@ -19,6 +19,8 @@ def _counts(name: str, values) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise InputError(f"argument {name} must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise InputError(f"argument {name} is empty")
     if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isfinite(arr)):
         raise InputError(f"argument {name} must hold finite numbers")
     if np.any(arr != np.round(arr)) or np.any(arr < 0):
@@ -29,15 +31,20 @@ def _counts(name: str, values) -> np.ndarray:
 
 def pass_at_k(n_samples: int, n_correct, ks) -> np.ndarray:
     """Unbiased pass@k, shape (problems, len(ks)), for problems with n_correct[i] correct of n_samples."""
+    if isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer, float, np.floating)) \
+            or not np.isfinite(n_samples) or n_samples != int(n_samples) or n_samples < 1:
+        raise InputError(f"argument n_samples must be a whole number >= 1, got {n_samples!r}")
     n = int(n_samples)
     c = _counts("n_correct", n_correct)
     k = _counts("ks", np.atleast_1d(ks))
-    if n < 1:
-        raise InputError(f"argument n_samples must be at least 1, got {n_samples}")
     if np.any(c > n):
-        raise InputError(f"argument n_correct exceeds n_samples={n} at positions {np.flatnonzero(c > n)[:5].tolist()}")
-    if np.any((k < 1) | (k > n)):
-        raise InputError(f"argument ks must lie in 1..{n}; got {k[(k < 1) | (k > n)][:5].tolist()}")
+        raise InputError(f"argument n_correct: more correct samples than the {n} drawn at positions "
+                         f"{np.flatnonzero(c > n)[:5].tolist()}")
+    if np.any(k < 1):
+        raise InputError(f"argument ks must be >= 1; got {k[k < 1][:5].tolist()}")
+    if np.any(k > n):
+        raise InputError(f"argument ks: k = {int(k[k > n][0])} exceeds the {n} samples per problem; pass@k is "
+                         f"estimated only for k <= n")
     j = np.arange(1, n + 1, dtype=float)
     # cum[q, m] = sum_{j <= m} log1p(-k_q / j) over j > k_q (terms with j <= k_q only occur when n - c < k).
     with np.errstate(divide="ignore", invalid="ignore"):

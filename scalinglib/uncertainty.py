@@ -13,6 +13,7 @@ import pandas as pd
 
 from .errors import InputError
 from .fit import FitResult
+from .inputs import require_whole
 
 
 @dataclass
@@ -47,7 +48,9 @@ class Bootstrap:
 
 def resample_weights(n_points: int, n_resamples: int, seed: int) -> np.ndarray:
     """(R, n) counts: row r says how often each point was drawn in resample r (n draws with replacement)."""
-    rng = np.random.default_rng(seed)
+    n_points = require_whole("n_points", n_points, 1)
+    n_resamples = require_whole("n_resamples", n_resamples, 1)
+    rng = np.random.default_rng(require_whole("seed", seed, 0))
     draws = rng.integers(0, n_points, size=(n_resamples, n_points))
     counts = np.zeros((n_resamples, n_points))
     np.add.at(counts, (np.arange(n_resamples)[:, None], draws), 1.0)
@@ -62,8 +65,8 @@ def bootstrap(result: FitResult, n_resamples: int = 1000, seed: int = 0,
     Hoffmann's values), or from every row of `starts` keeping the best. `derived(params)` maps the
     natural parameters (arrays) to further quantities (e.g. the allocation exponents).
     """
-    if n_resamples < 2:
-        raise InputError(f"argument 'n_resamples' must be at least 2, got {n_resamples}")
+    n_resamples = require_whole("n_resamples", n_resamples, 2)
+    seed = require_whole("seed", seed, 0)
     problem = result.problem
     base = result.finals[result.best_index][None, :] if starts is None else np.atleast_2d(starts)
     k = base.shape[0]

@@ -297,3 +297,15 @@ def test_law_equation_is_single_backslash_latex(name):
     equation = sl.get_law(name).equation
     assert "\\\\" not in equation, f"{name}: {equation}"
     assert equation.count("{") == equation.count("}"), f"{name}: unbalanced braces in {equation}"
+
+
+@pytest.mark.parametrize("optimizer", ["scipy:L-BFGS-B", "scipy:least_squares"])
+def test_per_start_scipy_loops_split_over_processes_with_the_same_numbers(nd, loss, optimizer, monkeypatch):
+    starts = sl.get_law("chinchilla").start_points()[::900]                      # 5 starts: split 3 + 2
+    forked = sl.fit("chinchilla", nd, loss, starts=starts, optimizer=optimizer)
+    alone = [sl.fit("chinchilla", nd, loss, starts=s[None, :], optimizer=optimizer) for s in starts]
+    np.testing.assert_array_equal(forked.finals, np.vstack([a.finals for a in alone]))
+    np.testing.assert_array_equal(forked.objectives, np.concatenate([a.objectives for a in alone]))
+    monkeypatch.setenv("SCALINGLIB_NO_FORK", "1")
+    serial = sl.fit("chinchilla", nd, loss, starts=starts, optimizer=optimizer)
+    np.testing.assert_array_equal(forked.finals, serial.finals)

@@ -211,7 +211,7 @@ def test_check_table_raises_when_a_value_leaves_its_range(capsys):
 def test_bootstrap_needs_two_resamples():
     x, y = small()
     result = sl.fit("chinchilla", x, y, starts=[[6, 7.6, 0.6, 0.34, 0.36]])
-    with pytest.raises(InputError, match=r"'n_resamples' must be at least 2"):
+    with pytest.raises(InputError, match=r"'n_resamples' must be a whole number >= 2, got 1"):
         uncertainty.bootstrap(result, n_resamples=1)
 
 

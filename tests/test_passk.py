@@ -41,13 +41,13 @@ def test_monotone_in_k_and_stable_for_tiny_success_rates():
 
 
 @pytest.mark.parametrize("args,pattern", [
-    ((10, [11], [1]), r"n_correct exceeds n_samples=10"),
+    ((10, [11], [1]), r"n_correct: more correct samples than the 10 drawn at positions \[0\]"),
     ((10, [-1], [1]), r"n_correct must hold non-negative whole numbers; positions \[0\]"),
     ((10, [1.5], [1]), r"n_correct must hold non-negative whole numbers"),
-    ((10, [1], [0]), r"ks must lie in 1..10"),
-    ((10, [1], [11]), r"ks must lie in 1..10"),
+    ((10, [1], [0]), r"ks must be >= 1"),
+    ((10, [1], [11]), r"ks: k = 11 exceeds the 10 samples"),
     ((10, [np.nan], [1]), r"n_correct must hold finite numbers"),
-    ((0, [0], [1]), r"n_samples must be at least 1"),
+    ((0, [0], [1]), r"n_samples must be a whole number >= 1, got 0"),
 ])
 def test_bad_inputs(args, pattern):
     with pytest.raises(InputError, match=pattern):

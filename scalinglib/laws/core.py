@@ -24,6 +24,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from ..errors import InputError, UnknownNameError
+from ..inputs import as_finite_array, require_positive, same_length
 
 Evaluate = Callable[[dict, dict], "tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]"]
 Formula = Callable[[dict, dict], np.ndarray]
@@ -136,10 +137,36 @@ class Law:
         return self.prepare({k: np.asarray(v, float) for k, v in x.items()})
 
     def predict(self, params, x: Mapping[str, np.ndarray]) -> np.ndarray:
-        """y at the points `x`; shape (n,) for one parameter set, (S, n) for several."""
+        """y at the points `x`; shape (n,) for one parameter set, (S, n) for several. The variables must be the
+        law's, finite, of one length, and > 0 where the law takes their log; the parameters finite."""
         theta = self.theta(params)
+        bad = ~np.isfinite(theta).all(axis=0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            value = theta[~np.isfinite(theta[:, i]), i][0]
+            raise InputError(f"parameter {self.params[i]!r} of law {self.name!r} is {value}; parameters must be finite")
+        return self.predict_unchecked(theta, self.checked_variables(x))
+
+    def predict_unchecked(self, theta: np.ndarray, x: Mapping[str, np.ndarray]) -> np.ndarray:
+        """predict() without validation, for the engine's inner loops (inputs it has already checked)."""
+        theta = np.atleast_2d(theta)
         y, _ = self.value_and_vjp(theta, self.features(x))
         return y[0] if theta.shape[0] == 1 else y
+
+    def checked_variables(self, x) -> dict:
+        """The variables as float arrays, refused with the library's error if they cannot be evaluated."""
+        if not isinstance(x, Mapping):
+            raise InputError(f"argument 'x' must map the variables {list(self.variables)} to arrays")
+        missing = [v for v in self.variables if v not in x]
+        extra = [v for v in x if v not in self.variables]
+        if missing or extra:
+            raise InputError(f"law {self.name!r} takes variables {list(self.variables)}; "
+                             f"argument 'x' is missing {missing} and has unexpected {extra}")
+        arrays = {v: as_finite_array(f"x[{v!r}]", np.atleast_1d(x[v])) for v in self.variables}
+        same_length(arrays)
+        for v in self.log_variables:
+            require_positive(f"x[{v!r}]", arrays[v], f"law {self.name!r} takes its log")
+        return arrays
 
     def start_points(self, grid: Mapping[str, tuple[float, ...]] | None = None,
                      names: tuple[str, ...] | None = None) -> np.ndarray:

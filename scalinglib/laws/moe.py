@@ -14,6 +14,7 @@ import numpy as np
 from scipy import optimize
 
 from ..errors import InputError
+from ..inputs import positive_values
 from .core import Law, get_law, register
 
 C_F, C_R = 6.0, 14.0
@@ -92,11 +93,14 @@ def flops_per_token(d_model, experts: float, granularity):
     return (12.0 * d ** 2 * C_F + d * experts * np.asarray(granularity, float) * C_R) * n_blocks(d)
 
 
+def _variables(d_model, experts: float, granularity, tokens) -> dict:
+    return {"N": np.atleast_1d(total_params(d_model, experts)), "D": np.atleast_1d(np.asarray(tokens, float)),
+            "G": np.atleast_1d(np.asarray(granularity, float))}
+
+
 def moe_loss(params: dict, d_model, experts: float, granularity, tokens):
-    law = get_law("krajewski_moe")
-    x = {"N": np.atleast_1d(total_params(d_model, experts)), "D": np.atleast_1d(np.asarray(tokens, float)),
-         "G": np.atleast_1d(np.asarray(granularity, float))}
-    return law.predict(params, x)
+    """Eq. 9's loss for models of width d_model with E experts and granularity G, trained on `tokens`."""
+    return get_law("krajewski_moe").predict(params, _variables(d_model, experts, granularity, tokens))
 
 
 def optimal_config(params: dict, flops: float, experts: float = 64, granularities=None,
@@ -106,12 +110,17 @@ def optimal_config(params: dict, flops: float, experts: float = 64, granularitie
     if not flops > 0:
         raise InputError(f"argument flops must be > 0, got {flops}")
     granularities = [2 ** i for i in range(9)] if granularities is None else list(granularities)
+    law = get_law("krajewski_moe")
+    positive_values("granularities", granularities)
+    moe_loss(params, d_range[0], experts, granularities[0], flops / flops_per_token(d_range[0], experts, granularities[0]))
+    theta = law.theta(params)      # checked once above; the search below only ever passes positive values
     best = None
     per_g = []
     for g in granularities:
         def loss_of(log_d, g=g):
             d = np.exp(log_d)
-            return float(moe_loss(params, d, experts, g, flops / flops_per_token(d, experts, g))[0])
+            x = _variables(d, experts, g, flops / flops_per_token(d, experts, g))
+            return float(law.predict_unchecked(theta, x)[0])
         res = optimize.minimize_scalar(loss_of, bounds=np.log(d_range), method="bounded",
                                        options={"xatol": 1e-9})
         d = float(np.exp(res.x))
