@@ -48,6 +48,8 @@ html: $(STAMP)
 	$(BIN)/jupyter-book build . --config _build/book_config.yml --builder html --warningiserror --keep-going -q
 	@# html_extra_path ships the export, but Sphinx skips that copy when no page is out of date: copy it always
 	cp _build/export/fits.json _build/export/fits.csv _build/html/
+	@# the same for the book's stylesheet (html_static_path), which Sphinx leaves stale when no page changed
+	cp _static/reprobook.css _build/html/_static/
 	@echo "The book is at _build/html/index.html"
 
 ## test: Chromium for the browser tests; unit and data tests; nbval executes every chapter and compares its marked

@@ -276,8 +276,16 @@ class CheckTable:
         return [r for r in self.rows if not r.in_expectation]
 
     def show(self) -> None:
-        """Print the table; raise CheckFailed if any reproduced value left its declared range."""
+        """Print the table (the text nbval compares), display it as an HTML table for the reader (in a notebook),
+        and raise CheckFailed if any reproduced value left its declared range."""
         print(self.render())
+        try:
+            from IPython.display import HTML, display
+        except ImportError:
+            pass
+        else:
+            from .render import check_table_html
+            display(HTML(check_table_html(self)))
         bad = self.failures()
         if bad:
             listed = "; ".join(f"{r.quantity}: {fmt(r.reproduced, 6)} not in {r.expect}" for r in bad)

@@ -59,11 +59,11 @@ class Visit:
     """One page opened in a fresh browser context, with everything the page did recorded. Requests that leave
     the server are recorded and aborted: the site must work offline."""
 
-    def __init__(self, browser, server: SiteServer, path: str):
+    def __init__(self, browser, server: SiteServer, path: str, width: int = 1280):
         self.server = server
         self.problems: list[str] = []
         self.external: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
@@ -113,6 +113,32 @@ def image_problems(page) -> list[str]:
                        if not i["alt"].strip() or re.search(r"\.(png|jpe?g|svg|gif)$", i["alt"].strip(), re.I)]
 
 
+STRAY_REPR = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-f]+>")
+
+
+def layout_problems(page) -> list[str]:
+    """What makes a page hard to read: a figure in a cell output without a numbered caption, an object's repr
+    printed instead of a result (<matplotlib.legend.Legend at 0x...>), a check table wider than its column."""
+    found = page.evaluate("""() => ({
+        uncaptioned: [...document.querySelectorAll('.cell_output img')].filter(i => {
+            const f = i.closest('figure'); const c = f && f.querySelector('figcaption');
+            return !(c && c.textContent.trim() && f.querySelector('.caption-number')); }).map(i => i.getAttribute('src')),
+        outputs: [...document.querySelectorAll('.cell_output')].map(o => o.innerText),
+        wide_tables: [...document.querySelectorAll('.check-table-box')].filter(b => b.scrollWidth > b.clientWidth + 1)
+                       .map(b => b.scrollWidth + ' px in ' + b.clientWidth + ' px'),
+    })""")
+    problems = [f"figure without a numbered caption: {src}" for src in found["uncaptioned"]]
+    problems += [f"an output shows an object's repr: {m}" for o in found["outputs"] for m in STRAY_REPR.findall(o)]
+    problems += [f"check table wider than its column: {w}" for w in found["wide_tables"]]
+    return problems
+
+
+def page_width_problems(page) -> list[str]:
+    """At a phone's width, nothing may widen the page itself (tables and code scroll inside their own box)."""
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    return [f"the page is {width[0]} px wide in a {width[1]} px viewport"] if width[0] > width[1] + 1 else []
+
+
 def broken_links(visit: Visit) -> list[str]:
     """Links to the site's own pages that do not answer 200, or whose #anchor the target page lacks."""
     server, broken = visit.server, []
@@ -141,6 +167,7 @@ def reader_problems(visit: Visit, expect_math: bool) -> list[str]:
     problems += [f"formula not typeset: {t!r}" for t in math["untypeset"]]
     problems += [f"MathJax error: {t!r}" for t in math["errors"]]
     problems += image_problems(page)
+    problems += layout_problems(page)
     outputs = page.locator(".cell_output").all_inner_texts()
     problems += [f"a cell output shows a traceback: {o[:200]!r}" for o in outputs if "Traceback" in o]
     if page.locator(".cell_output .output.traceback, .cell_output .output.error").count():

@@ -64,8 +64,8 @@ def open_page(browser):
     """open_page(server, path) -> Visit; every context is closed after the test."""
     opened = []
 
-    def open_(server: SiteServer, path: str) -> Visit:
-        opened.append(Visit(browser, server, path))
+    def open_(server: SiteServer, path: str, width: int = 1280) -> Visit:
+        opened.append(Visit(browser, server, path, width))
         return opened[-1]
     yield open_
     for visit in opened:

@@ -3,10 +3,11 @@ a local server on 127.0.0.1, with the network beyond that server cut off.
 
 Per page: the reader checks of browser.reader_problems (no console error or failed request, nothing fetched from
 outside the book, every image decoded and described by alt text, every formula typeset by the book's own MathJax,
-no traceback in any output, every link to the book's own pages and #anchors resolving), plus: the chapter's check
+no traceback in any output, every figure with a numbered caption, no object repr printed as a result, no check table
+wider than its column, every link to the book's own pages and #anchors resolving), plus: the chapter's HTML check
 table shown row by row (on the scorecard, one row per check of every chapter), a download link for the chapter's
-notebook, repository links exactly when a repository is configured, and a full-page screenshot in
-_build/screenshots/. The search page must find each law by name.
+notebook, repository links exactly when a repository is configured, no page wider than a 400 px phone screen, and
+full-page screenshots at 1280 px and 400 px in _build/screenshots/. The search page must find each law by name.
 
 Needs Chromium (`make browser` installs Debian's). Without it these tests are skipped with a loud reason, except
 under CI=true, where they fail."""
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser import reader_problems
+from browser import page_width_problems, reader_problems
 from reprobook.paths import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,21 +64,10 @@ def source_has_math(path: str) -> bool:
     return re.search(r"\$[^$\n]+\$", text) is not None
 
 
-def check_rows_missing(pre_texts: list[str], checks: list[dict]) -> list[str]:
-    """Check rows (as the chapter saved them) that no line of the page's printed check table shows in order."""
-    lines = [line for text in pre_texts for line in text.splitlines()]
-
+def check_rows_missing(row_texts: list[str], checks: list[dict]) -> list[str]:
+    """Check rows (as the chapter saved them) whose strings no single row of the page's HTML check table shows."""
     def shown(values):
-        for line in lines:
-            at = 0
-            for value in values:
-                at = line.find(value, at)
-                if at < 0:
-                    break
-                at += len(value)
-            else:
-                return True
-        return False
+        return any(all(v in row for v in values if v != "-") for row in row_texts)
     return [c["text"]["quantity"] for c in checks if not shown(list(c["text"].values()))]
 
 
@@ -107,10 +97,11 @@ def test_page_works_in_the_browser(path, open_page, book_server, repository):
 
     if path in REPORTS:
         saved = json.loads((ROOT / "results" / f"{Path(path).name}.json").read_text())
-        printed = page.locator(".cell_output pre").all_inner_texts()
-        if not any(saved["summary"] in t for t in printed):
+        captions = page.locator("table.check-table caption").all_inner_texts()
+        if not any(saved["summary"] in t for t in captions):
             problems.append(f"the check table's summary line {saved['summary']!r} is not on the page")
-        problems += [f"check row not shown: {q!r}" for q in check_rows_missing(printed, saved["checks"])]
+        rows = page.locator("table.check-table tbody tr").all_inner_texts()
+        problems += [f"check row not shown: {q!r}" for q in check_rows_missing(rows, saved["checks"])]
     if path == "chapters/scorecard":      # the book-wide table: one row per check of every chapter
         expected = sum(len(json.loads((ROOT / "results" / f"{Path(r).name}.json").read_text())["checks"])
                        for r in REPORTS)
@@ -128,6 +119,9 @@ def test_page_works_in_the_browser(path, open_page, book_server, repository):
     problems += repository_link_problems(visit.hrefs(), path, repository)
 
     page.screenshot(path=str(SCREENSHOTS / f"{path.replace('/', '-')}.png"), full_page=True)
+    phone = open_page(book_server, f"{path}.html", width=400)
+    problems += [f"at 400 px: {p}" for p in page_width_problems(phone.page)]
+    phone.page.screenshot(path=str(SCREENSHOTS / f"{path.replace('/', '-')}-phone.png"), full_page=True)
     timings[path] = round(time.perf_counter() - started, 2)
     assert not problems, f"{path}.html:\n  " + "\n  ".join(dict.fromkeys(problems))
 

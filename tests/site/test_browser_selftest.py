@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from browser import SiteServer, reader_problems
+from browser import SiteServer, Visit, page_width_problems, reader_problems
 
 MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent / "static" / "mathjax"
 HEAD = '<html><head><title>{title}</title>{scripts}</head><body>{body}</body></html>'
@@ -23,12 +23,19 @@ def site(tmp_path_factory):
         "clean.html": ("clean", WITH_MATHJAX,
                        '<h1 id="top">Clean</h1><span class="math">\\(E = m c^2\\)</span><img src="figure.png" alt="a white rectangle">'
                        '<a href="broken.html">a page</a> <a href="clean.html#top">an anchor</a>'
-                       '<div class="cell_output"><pre>4 checks: 4 reproduced</pre></div>'),
+                       '<div class="cell_output"><pre>4 checks: 4 reproduced</pre></div>'
+                       '<div class="cell_output"><figure><img src="figure.png" alt="a white rectangle">'
+                       '<figcaption><span class="caption-number">Fig. 1 </span>A caption.</figcaption></figure></div>'),
         "broken.html": ("broken", '<script src="https://cdn.example.org/lib.js"></script>'
                                   '<script>console.error("boom")</script><script>notDefinedAnywhere()</script>',
                         '<span class="math">\\(x^2\\)</span><img src="missing.png"><img src="figure.png" alt="../figure.png">'
                         '<a href="nowhere.html">gone</a> <a href="clean.html#no-such-anchor">bad anchor</a>'
-                        '<div class="cell_output"><pre>Traceback (most recent call last):\n  ZeroDivisionError</pre></div>'),
+                        '<div class="cell_output"><pre>Traceback (most recent call last):\n  ZeroDivisionError</pre></div>'
+                        '<div class="cell_output"><img src="figure.png" alt="a plot without caption"></div>'
+                        '<div class="cell_output"><pre>&lt;matplotlib.legend.Legend at 0x7f0a665e6390&gt;</pre></div>'
+                        '<div class="check-table-box" style="width:200px;overflow-x:auto">'
+                        '<table style="width:900px"><tr><td>x</td></tr></table></div>'),
+        "wide.html": ("wide", "", '<pre style="white-space:pre">' + "x" * 300 + "</pre>"),
         "bad-tex.html": ("bad TeX", WITH_MATHJAX, '<span class="math">\\(\\frac{1}\\)</span>'),
         "plain.html": ("plain", WITH_MATHJAX, "<p>No formula here.</p>"),
     }
@@ -50,7 +57,9 @@ def test_a_clean_page_passes(site, open_page):
     "image without alt text: figure.png", "broken link: {base}nowhere.html -> HTTP 404",
     "broken link: {base}clean.html#no-such-anchor -> no element with id 'no-such-anchor'",
     "a cell output shows a traceback", "the page has formulas but MathJax did not load",
-    "formula not typeset: '\\\\(x^2\\\\)'"])
+    "formula not typeset: '\\\\(x^2\\\\)'", "figure without a numbered caption: figure.png",
+    "an output shows an object's repr: <matplotlib.legend.Legend at 0x7f0a665e6390>",
+    "check table wider than its column: "])
 def test_a_broken_page_is_reported(site, open_page, fault):
     problems = reader_problems(open_page(site, "broken.html"), expect_math=True)
     assert any(fault.format(base=site.base) in p for p in problems), problems
@@ -65,3 +74,16 @@ def test_formulas_expected_but_absent_are_reported(site, open_page):
     assert reader_problems(open_page(site, "plain.html"), expect_math=False) == []
     problems = reader_problems(open_page(site, "plain.html"), expect_math=True)
     assert problems == ["formulas expected but the page has no .math element"]
+
+
+def test_a_page_wider_than_a_phone_is_reported(site, browser):
+    visit = Visit(browser, site, "wide.html", width=400)
+    try:
+        assert page_width_problems(visit.page) and page_width_problems(visit.page)[0].endswith("in a 400 px viewport")
+    finally:
+        visit.close()
+    visit = Visit(browser, site, "plain.html", width=400)
+    try:
+        assert page_width_problems(visit.page) == []
+    finally:
+        visit.close()
