@@ -73,8 +73,9 @@ def glue_check_counts(checks) -> None:
 
 
 def finish_chapter(chapter: str, checks, fits=(), started: float | None = None) -> None:
-    """Glue the check counts and the run time, and save the check rows and fits (results/<chapter>.json, or the
-    executor's scratch folder) for the scorecard and the fit export."""
+    """Glue the check counts and the run time, and save the check rows and fits for the scorecard and the fit export
+    (in reprobook.paths.results_dir(): the executor's scratch folder, from which it updates results/, or
+    _build/reader-results/ for a run outside the executor)."""
     glue_check_counts(checks)
     if started is not None:
         glue("run_seconds", time.perf_counter() - started)

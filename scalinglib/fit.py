@@ -144,8 +144,6 @@ def _align_series(named: dict, reference: pd.Index | None, reference_name: str |
 
 def _columns(data, x, y):
     """Resolve `x` (variable -> column name or array) and `y` against an optional DataFrame."""
-    if not isinstance(x, Mapping):
-        raise InputError(f"argument 'x' must map each variable to an array or a column name, got {type(x).__name__}")
     labels = None
     series = _align_series({**{f"x[{k!r}]": v for k, v in x.items()}, "y": y},
                            data.index if isinstance(data, pd.DataFrame) else None,
@@ -189,8 +187,12 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     for name, value in fixed.items():
         if isinstance(value, (str, bytes)) or not np.ndim(value) == 0:
             raise InputError(f"argument 'fixed': parameter {name!r} must be a number, got {type(value).__name__}")
-        if not np.isfinite(float(value)):
-            raise InputError(f"argument 'fixed': parameter {name!r} is {float(value)}; fixed values must be finite")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"argument 'fixed': parameter {name!r} must be a number, got {value!r}") from None
+        if not np.isfinite(number):
+            raise InputError(f"argument 'fixed': parameter {name!r} is {number}; fixed values must be finite")
     unknown = [p for p in fixed if p not in law.params]
     if unknown:
         raise UnknownNameError(f"argument 'fixed' names {unknown}, not parameters of law {law.name!r} "
@@ -199,11 +201,7 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if unfixed:
         raise InputError(f"law {law.name!r} has no gradient for {list(law.must_fix)}; hold {unfixed} fixed "
                          f"with the argument 'fixed'")
-    missing = [v for v in law.variables if v not in x]
-    extra = [v for v in x if v not in law.variables]
-    if missing or extra:
-        raise InputError(f"law {law.name!r} takes variables {list(law.variables)}; "
-                         f"argument 'x' is missing {missing} and has unexpected {extra}")
+    law.require_variables(x)
 
     xs, (y_raw, y_name), labels = _columns(data, x, y)
     arrays = {name: as_finite_array(name, raw, labels) for raw, name in xs.values()}

@@ -58,6 +58,7 @@ def test_fewer_distinct_points_than_free_parameters_is_not_identifiable():
      r"argument 'starts' has NaN or infinite values"),
     ({"fixed": {"e": np.nan}}, r"argument 'fixed': parameter 'e' is nan"),
     ({"fixed": {"e": "0.5"}}, r"argument 'fixed': parameter 'e' must be a number, got str"),
+    ({"fixed": {"e": None}}, r"argument 'fixed': parameter 'e' must be a number, got None"),
     ({"starts": np.empty((0, 5))}, r"argument 'starts' has no rows"),
     ({"starts": np.ones((2, 2, 5))}, r"argument 'starts' must be 2-dimensional"),
     ({"bounds": {"alpha": (0.0,)}}, r"argument 'bounds': parameter 'alpha' needs \(lower, upper\), got \(0.0,\)"),

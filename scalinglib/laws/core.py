@@ -153,15 +153,20 @@ class Law:
         y, _ = self.value_and_vjp(theta, self.features(x))
         return y[0] if theta.shape[0] == 1 else y
 
-    def checked_variables(self, x) -> dict:
-        """The variables as float arrays, refused with the library's error if they cannot be evaluated."""
+    def require_variables(self, x) -> None:
+        """Refuse an `x` that does not name exactly this law's variables (fit() and predict() share this)."""
         if not isinstance(x, Mapping):
-            raise InputError(f"argument 'x' must map the variables {list(self.variables)} to arrays")
+            raise InputError(f"argument 'x' must map the variables {list(self.variables)} to arrays or column names, "
+                             f"got {type(x).__name__}")
         missing = [v for v in self.variables if v not in x]
         extra = [v for v in x if v not in self.variables]
         if missing or extra:
             raise InputError(f"law {self.name!r} takes variables {list(self.variables)}; "
                              f"argument 'x' is missing {missing} and has unexpected {extra}")
+
+    def checked_variables(self, x) -> dict:
+        """The variables as float arrays, refused with the library's error if they cannot be evaluated."""
+        self.require_variables(x)
         arrays = {v: as_finite_array(f"x[{v!r}]", np.atleast_1d(x[v])) for v in self.variables}
         same_length(arrays)
         for v in self.log_variables:
