@@ -25,6 +25,11 @@ def results_dir() -> Path:
     return Path(env) if env else READER_RESULTS
 
 
+# Pages generated from the chapters' results files (reprobook.results.load_all) rather than from fits of their own:
+# the landing page, the scorecard and the citing page. They are executed after every chapter.
+BOOK_WIDE_PAGES = ("intro", "chapters/scorecard", "chapters/citing")
+
+
 def toc_files(root: Path = ROOT) -> list[str]:
     """Every `file:` entry of _toc.yml, in book order (root first), at any depth."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())

@@ -14,10 +14,21 @@ STYLE = {
     "svg.hashsalt": "scalinglib",       # deterministic output, so re-executed notebooks do not churn
 }
 LOSS_CMAP = "viridis_r"
+# The book's text column shows a figure at about 670 px; at 110 dpi a figure this wide is shown at 70% of its size or
+# more, so 10 pt text stays readable (tests/site/browser.py fails a figure shrunk further).
+COLUMN_INCHES = 8.5
 
 
 def use_style() -> None:
     mpl.rcParams.update(STYLE)
+
+
+def two_over_one(height: float = 7.6):
+    """Three panels sized for the text column: two side by side, the third below them at full width (for the
+    panel with most to show). Returns the figure and the three Axes."""
+    fig = plt.figure(figsize=(COLUMN_INCHES, height))
+    grid = fig.add_gridspec(2, 2)
+    return fig, [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
 
 
 def loss_landscape(ax, params: dict, n_params, flops, loss, lines: dict | None = None,

@@ -10,7 +10,8 @@ NBVAL_CHECK_OUTPUT, compared as nbval would) and the fresh results file must equ
 a difference fails the run and names the chapter and the first differing line or value.
 
 Usage: python scripts/execute_chapters.py [--verify] [chapter-name ...]
-  chapter-name: a chapter of _toc.yml without its folder and extension (e.g. kaplan); default: all, in book order.
+  chapter-name: a chapter of _toc.yml without its folder and extension (e.g. kaplan); default: all, in book order (the pages built from
+  the chapters' results last: the landing page, the scorecard and the citing page).
   --verify: compare the fresh check table and results file with the committed ones (what make test does).
 Prints each chapter's wall time and a summary table at the end.
 """
@@ -28,7 +29,7 @@ import nbformat
 import papermill
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from reprobook.paths import toc_files
+from reprobook.paths import BOOK_WIDE_PAGES, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH_RESULTS = ROOT / "_build" / "results"
@@ -45,7 +46,10 @@ def require_kernel() -> None:
 
 
 def chapter_notebooks() -> list[Path]:
-    return [ROOT / f"{f}.ipynb" for f in toc_files(ROOT) if (ROOT / f"{f}.ipynb").exists()]
+    """Every notebook of _toc.yml: the chapters in book order, then the pages that read their results files."""
+    files = [f for f in toc_files(ROOT) if (ROOT / f"{f}.ipynb").exists()]
+    ordered = [f for f in files if f not in BOOK_WIDE_PAGES] + [f for f in files if f in BOOK_WIDE_PAGES]
+    return [ROOT / f"{f}.ipynb" for f in ordered]
 
 
 def strip_volatile(nb) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reprobook.paths import BOOK_WIDE_PAGES
 from reprobook.published import all_published
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +16,7 @@ _spec.loader.exec_module(execute_chapters)
 
 TOC = execute_chapters.toc_files()
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-BOOK_WIDE = {"scorecard", "citing"}          # pages generated from the chapters' results, with no checks of their own
+BOOK_WIDE = {Path(p).name for p in BOOK_WIDE_PAGES}   # pages generated from the chapters' results, no checks of their own
 REPORTS = [c for c in CHAPTERS if c.stem not in BOOK_WIDE]
 PAGES = [p for f in TOC for p in (ROOT / f"{f}.md", ROOT / f"{f}.ipynb") if p.exists()]
 
@@ -127,3 +128,45 @@ def test_summary_names_every_verdict_the_chapter_gives(chapter):
     summary = opening_boxes(chapter).get("Summary", "")
     if counts["not determined"]:
         assert "n_not_determined" in summary, f"{chapter.stem}: the summary hides its 'not determined' rows"
+
+
+FOLDED = ("hide-input", "remove-input", "remove-cell", "hide-cell")   # code a reader does not see unfolded
+MAX_VISIBLE_LINES = 15        # a longer cell is folded (hide-input): its output shows, its code opens on a click
+MAX_LINE_CHARS = 100          # wider lines scroll sideways in the text column
+BOOKKEEPING = re.compile(r'^(finish_chapter\(|glue\("run_seconds")')   # cells that only save or time the chapter
+
+
+def code_cells(chapter: Path):
+    nb = json.loads(chapter.read_text())
+    return [(i, "".join(c["source"]), c["metadata"].get("tags", []))
+            for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_code_is_folded_where_long_and_bookkeeping_is_off_the_page(chapter):
+    problems = []
+    for i, source, tags in code_cells(chapter):
+        folded = any(t in tags for t in FOLDED)
+        if BOOKKEEPING.match(source) and "remove-input" not in tags and "remove-cell" not in tags:
+            problems.append(f"cell {i} is bookkeeping ({source.splitlines()[0][:40]}...): tag it remove-input")
+        if folded or "parameters" in tags:
+            continue
+        lines = source.splitlines()
+        if len(lines) > MAX_VISIBLE_LINES:
+            problems.append(f"cell {i} shows {len(lines)} lines of code: tag it hide-input")
+        problems += [f"cell {i}, line {n + 1} is {len(line)} characters (at most {MAX_LINE_CHARS})"
+                     for n, line in enumerate(lines) if len(line) > MAX_LINE_CHARS]
+    assert not problems, f"{chapter.name}:\n  " + "\n  ".join(problems)
+
+
+def test_pasted_values_from_other_pages_exist():
+    """`{glue:text}`chapters/scorecard::key`` (and glue directives) on any page name a key that page glued."""
+    problems = []
+    for page in PAGES:
+        for doc, key in re.findall(r"\{glue(?::\w*)?\}`?\s*([\w/]+)::(\w+)", page_text(page)):
+            nb = json.loads((ROOT / f"{doc}.ipynb").read_text())
+            glued = {o["metadata"]["scrapbook"]["name"] for c in nb["cells"] for o in c.get("outputs", [])
+                     if "scrapbook" in o.get("metadata", {})}
+            if key not in glued:
+                problems.append(f"{page.name} pastes {doc}::{key}, which {doc}.ipynb never glued")
+    assert not problems, problems

@@ -136,15 +136,19 @@ def test_an_edited_results_file_is_refused(tmp_path):
 
 def test_scorecard_shows_every_check_row_and_the_right_totals():
     results = load_all()
-    html = [o["data"]["text/html"] for o in stored_outputs("scorecard")
-            if "text/html" in o.get("data", {}) and "scorecard" in "".join(o["data"]["text/html"])]
-    assert len(html) == 1, "the scorecard page has no stored table"
-    parser = TableRows()
-    parser.feed("".join(html[0]))
-    header, rows = parser.rows[0], parser.rows[1:]
-    expected = [[r["chapter"], *c["text"].values()] for r in results for c in r["checks"]]
-    assert header == ["chapter", *results[0]["checks"][0]["text"].keys()]
-    assert rows == expected
+    html = ["".join(o["data"]["text/html"]) for o in stored_outputs("scorecard")
+            if 'class="scorecard-chapter"' in "".join(o.get("data", {}).get("text/html", ""))]
+    assert len(html) == 1, "the scorecard page has no stored list of every check"
+    sections = html[0].split('<details class="scorecard-chapter">')[1:]
+    assert [re.search(r'href="([\w-]+)\.html"', s).group(1) for s in sections] == [r["chapter"] for r in results]
+    for section, r in zip(sections, results):
+        parser = TableRows()
+        parser.feed(section)
+        header, rows = parser.rows[0], parser.rows[1:]
+        assert header == ["quantity", "published (where)", "reproduced [interval]", "criterion", "verdict"]
+        expected = [[t["quantity"], t["published"] + ("" if t["where"] == "-" else t["where"]),
+                     t["reproduced [interval]"], t["tolerance"], t["verdict"]] for t in (c["text"] for c in r["checks"])]
+        assert rows == expected, f"the scorecard's section for {r['chapter']} differs from its results file"
     g = glued("scorecard")
     total = {s: sum(r["counts"][s] for r in results) for s in STATUSES}
     assert int(g["sc_n_checks"]) == sum(len(r["checks"]) for r in results)

@@ -114,20 +114,28 @@ def image_problems(page) -> list[str]:
 
 
 STRAY_REPR = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-f]+>")
+# A figure drawn wider than this many times the width it is shown at has its text shrunk below about 10 px
+# (10 pt at 110 dpi is 15 px): draw it for the column instead (reprobook.plots.COLUMN_INCHES).
+MAX_FIGURE_SHRINK = 1.45
 
 
 def layout_problems(page) -> list[str]:
-    """What makes a page hard to read: a figure in a cell output without a numbered caption, an object's repr
-    printed instead of a result (<matplotlib.legend.Legend at 0x...>), a check table wider than its column."""
-    found = page.evaluate("""() => ({
+    """What makes a page hard to read: a figure in a cell output without a numbered caption, or shrunk to fit the
+    column until its text is too small to read, an object's repr printed instead of a result
+    (<matplotlib.legend.Legend at 0x...>), a check table wider than its column. Call at a desktop width."""
+    found = page.evaluate("""(maxShrink) => ({
         uncaptioned: [...document.querySelectorAll('.cell_output img')].filter(i => {
             const f = i.closest('figure'); const c = f && f.querySelector('figcaption');
             return !(c && c.textContent.trim() && f.querySelector('.caption-number')); }).map(i => i.getAttribute('src')),
+        shrunk: [...document.querySelectorAll('.cell_output img')].filter(i => i.clientWidth > 0
+                   && i.naturalWidth > maxShrink * i.clientWidth)
+                   .map(i => i.getAttribute('src') + ': ' + i.naturalWidth + ' px shown at ' + i.clientWidth + ' px'),
         outputs: [...document.querySelectorAll('.cell_output')].map(o => o.innerText),
         wide_tables: [...document.querySelectorAll('.check-table-box')].filter(b => b.scrollWidth > b.clientWidth + 1)
                        .map(b => b.scrollWidth + ' px in ' + b.clientWidth + ' px'),
-    })""")
+    })""", MAX_FIGURE_SHRINK)
     problems = [f"figure without a numbered caption: {src}" for src in found["uncaptioned"]]
+    problems += [f"figure shrunk until its text is unreadable: {s}" for s in found["shrunk"]]
     problems += [f"an output shows an object's repr: {m}" for o in found["outputs"] for m in STRAY_REPR.findall(o)]
     problems += [f"check table wider than its column: {w}" for w in found["wide_tables"]]
     return problems

@@ -19,6 +19,7 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     shutil.copytree(MATHJAX, root / "mathjax")
     Image.new("RGB", (4, 3), "white").save(root / "figure.png")
+    Image.new("RGB", (1600, 400), "white").save(root / "wide-figure.png")
     pages = {
         "clean.html": ("clean", WITH_MATHJAX,
                        '<h1 id="top">Clean</h1><span class="math">\\(E = m c^2\\)</span><img src="figure.png" alt="a white rectangle">'
@@ -32,6 +33,9 @@ def site(tmp_path_factory):
                         '<a href="nowhere.html">gone</a> <a href="clean.html#no-such-anchor">bad anchor</a>'
                         '<div class="cell_output"><pre>Traceback (most recent call last):\n  ZeroDivisionError</pre></div>'
                         '<div class="cell_output"><img src="figure.png" alt="a plot without caption"></div>'
+                        '<div class="cell_output" style="width:600px"><figure><img src="wide-figure.png" '
+                        'alt="a figure drawn too wide" style="max-width:100%"><figcaption><span class="caption-number">'
+                        'Fig. 2 </span>Too wide.</figcaption></figure></div>'
                         '<div class="cell_output"><pre>&lt;matplotlib.legend.Legend at 0x7f0a665e6390&gt;</pre></div>'
                         '<div class="check-table-box" style="width:200px;overflow-x:auto">'
                         '<table style="width:900px"><tr><td>x</td></tr></table></div>'),
@@ -59,7 +63,8 @@ def test_a_clean_page_passes(site, open_page):
     "a cell output shows a traceback", "the page has formulas but MathJax did not load",
     "formula not typeset: '\\\\(x^2\\\\)'", "figure without a numbered caption: figure.png",
     "an output shows an object's repr: <matplotlib.legend.Legend at 0x7f0a665e6390>",
-    "check table wider than its column: "])
+    "check table wider than its column: ",
+    "figure shrunk until its text is unreadable: wide-figure.png: 1600 px shown at "])
 def test_a_broken_page_is_reported(site, open_page, fault):
     problems = reader_problems(open_page(site, "broken.html"), expect_math=True)
     assert any(fault.format(base=site.base) in p for p in problems), problems
