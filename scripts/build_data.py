@@ -94,9 +94,9 @@ def muennighoff_runs() -> pd.DataFrame:
 
 
 def clark_routed_runs() -> pd.DataFrame:
-    """Routed-LM training curves (Clark et al. 2022 by structure) from the SLDBench release, tidied."""
-    raw = _raw("krajewski/clark2022_routed_lm_runs_sldbench.csv",
-               "a93902c7cc30ff44e8aac701ee3a8ffec33be3417a85abefa88f7d4c8a50973d")
+    """Clark et al. (2022)'s routed-LM training curves, from the authors' release (data/curves.csv.gz), tidied.
+    (SLDBench redistributed the same bytes unzipped; the book reads the authors' file.)"""
+    raw = _raw("clark/curves.csv.gz", "c03e7531add85e594f368d33bac4a0220280be858a7ed12d147cf73af6a3819f")
     out = raw.rename(columns={
         "hyper_id": "run_id", "loss_c4": "loss_c4_nats", "loss_curation_corpus": "loss_curation_corpus_nats",
         "loss_lambada": "loss_lambada_nats", "loss_pile": "loss_pile_nats", "loss_validation": "loss_validation_nats",
