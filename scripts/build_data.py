@@ -160,7 +160,7 @@ def misfitting_final() -> pd.DataFrame:
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
-            "clark_routed_runs": ("krajewski/clark2022_routed_lm_runs.csv", clark_routed_runs),
+            "clark_routed_runs": ("clark/clark2022_routed_lm_runs.csv", clark_routed_runs),
             "bnsl_four_digit_addition": ("bnsl/four_digit_addition.csv", bnsl_four_digit_addition),
             "bnsl_benchmark": ("bnsl/revisiting_benchmark_curves.csv", bnsl_benchmark),
             "porian_isoflop_points": ("kaplan/porian_isoflop_points.csv", porian_isoflop_points),

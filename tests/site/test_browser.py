@@ -30,7 +30,7 @@ REPORTS = [p for p in PAGES if (ROOT / "results" / f"{Path(p).name}.json").exist
 # The name a reader would type for each law, and the chapter the search must return among its first three results.
 SEARCHES = {"Chinchilla": "chapters/chinchilla", "Kaplan": "chapters/kaplan", "Muennighoff": "chapters/muennighoff",
             "Monkeys": "chapters/brown", "broken": "chapters/bnsl", "Krajewski": "chapters/krajewski",
-            "precision": "chapters/kumar"}
+            "precision": "chapters/kumar", "routing": "chapters/clark"}
 timings: dict[str, float] = {}
 
 
