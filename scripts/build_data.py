@@ -157,6 +157,80 @@ def misfitting_final() -> pd.DataFrame:
                          "peak_lr": raw["peak_lr"], "portion_steps_elapsed": raw["portion_steps_elapsed"], "sweep": raw["sweep"]})
 
 
+# --- Gadre et al. (2024), over-training: the authors' 104 model records and their evaluations ------------------
+GADRE = "overtraining/exp_data"
+GADRE_DATASETS = {"c4_original": "C4", "rpj": "RedPajama", "rw_original": "RefinedWeb"}
+# validation set (second-to-last path component of val_data, or the file stem for de-en) -> the book's column
+GADRE_LOSSES = {"c4_val": "loss_c4_eval_nats", "openlm": "loss_openlm_eval_nats", "paloma_c4_en": "loss_paloma_c4_nats",
+                "paloma_redpajama": "loss_paloma_redpajama_nats", "paloma_falcon-refinedweb": "loss_paloma_refinedweb_nats",
+                "paloma_dolma_100_programing_languages": "loss_paloma_code_nats", "paloma_ptb": "loss_paloma_ptb_nats",
+                "val_de-en_100": "loss_german_nats"}
+
+
+def _folder_digest(folder: Path, digest: str) -> list[Path]:
+    """The files of `folder`, after checking the digest SOURCE.md records (LC_ALL=C sha256sum * | sha256sum)."""
+    files = sorted(folder.iterdir(), key=lambda f: f.name.encode())
+    listing = "".join(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.name}\n" for f in files)
+    actual = hashlib.sha256(listing.encode()).hexdigest()
+    if actual != digest:
+        raise SystemExit(f"{folder}: digest of the file list {actual} differs from the {digest} in its SOURCE.md")
+    return files
+
+
+def _gadre_records() -> list[tuple[str, dict, dict]]:
+    import json
+    models = _folder_digest(SOURCES / GADRE / "models", "4d6fc25f06544b46996125cd82e6f9930dc7940cd4009995294b33ccf4e1af2b")
+    _folder_digest(SOURCES / GADRE / "evals", "3aff589bdbe1f4481bb6279880ab08be0c969b3069c279b461fc0769f95985c5")
+    out = []
+    for path in models:
+        stem = path.stem
+        evals = json.loads((SOURCES / GADRE / "evals" / f"evaluation_{stem}_heavy.json").read_text())
+        out.append((stem, json.loads(path.read_text()), evals["eval_metrics"]["icl"]))
+    return out
+
+
+def gadre_runs() -> pd.DataFrame:
+    """One row per trained model: dataset, configuration, N (with and without embeddings), D, M = D/N as the code
+    sets it (20 x chinchilla_multiplier), and the loss on each of the 8 validation sets."""
+    rows = []
+    for stem, record, _ in _gadre_records():
+        h = record["hyperparameters"]
+        losses = {}
+        for result in record["results"]:
+            parts = result["val_data"][0].split("/")
+            key = parts[-2] if "de-en" not in parts[-1] else parts[-1].split(".")[0]
+            losses[GADRE_LOSSES[key]] = result["loss"]
+        rows.append({"run": stem, "dataset": GADRE_DATASETS[record["dataset_name"]],
+                     "config": stem.split("-", 1)[1].rsplit("-", 1)[0], "N_params": h["params"],
+                     "N_params_no_embedding": h["params_no_embed"], "D_tokens": h["tokens"],
+                     "M": 20 * h["chinchilla_multiplier"], **{c: losses[c] for c in GADRE_LOSSES.values()}})
+    return pd.DataFrame(rows)
+
+
+def gadre_task_accuracy() -> pd.DataFrame:
+    """The 46 LLM-Foundry top-1 accuracies of every model, one row per (run, task)."""
+    rows = [{"run": stem, "task": task, "accuracy": acc}
+            for stem, _, icl in _gadre_records() for task, acc in sorted(icl.items())]
+    return pd.DataFrame(rows)
+
+
+def gadre_tasks() -> pd.DataFrame:
+    """The 46 evaluated tasks with their metadata, and whether each is in the paper's 17-task split (the code's
+    SUBSET, transcribed in SOURCE.md)."""
+    meta = _raw(f"{GADRE}/eval_metadata.csv", "8cd5243244a6890c8cec31cf7752901131f1da479b3c4920e37eb65ad608089c")
+    text = (SOURCES / "overtraining" / "SOURCE.md").read_text()
+    listing = text.split("The tasks are", 1)[1].split("- This is the paper's", 1)[0]
+    subset = set(re.findall(r"[a-z_]+", listing.replace("`", " ")))
+    evaluated = sorted({task for _, _, icl in _gadre_records() for task in icl})
+    if len(subset) != 17 or not subset <= set(evaluated) or len(evaluated) != 46:
+        raise SystemExit(f"overtraining: expected 46 tasks and a 17-task split within them, found {len(evaluated)}, {len(subset)}")
+    meta = meta.set_index("Eval Task").loc[evaluated]
+    return pd.DataFrame({"task": evaluated, "category": meta["Task Category"].to_numpy(),
+                         "task_type": meta["Task Type"].to_numpy(), "shots": meta["#shots"].to_numpy(),
+                         "random_baseline_percent": meta["Random baseline"].to_numpy(),
+                         "in_17_task_split": [t in subset for t in evaluated]})
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -165,7 +239,10 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "bnsl_benchmark": ("bnsl/revisiting_benchmark_curves.csv", bnsl_benchmark),
             "porian_isoflop_points": ("kaplan/porian_isoflop_points.csv", porian_isoflop_points),
             "gpt3_curves": ("kaplan/gpt3_digitised_curves.csv", gpt3_curves),
-            "misfitting_final": ("kaplan/misfitting_final_checkpoints.csv", misfitting_final)}
+            "misfitting_final": ("kaplan/misfitting_final_checkpoints.csv", misfitting_final),
+            "gadre_runs": ("overtraining/gadre2024_runs.csv", gadre_runs),
+            "gadre_task_accuracy": ("overtraining/gadre2024_task_accuracy.csv", gadre_task_accuracy),
+            "gadre_tasks": ("overtraining/gadre2024_tasks.csv", gadre_tasks)}
 
 
 def render(name: str) -> bytes:

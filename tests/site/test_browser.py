@@ -30,7 +30,8 @@ REPORTS = [p for p in PAGES if (ROOT / "results" / f"{Path(p).name}.json").exist
 # The name a reader would type for each law, and the chapter the search must return among its first three results.
 SEARCHES = {"Chinchilla": "chapters/chinchilla", "Kaplan": "chapters/kaplan", "Muennighoff": "chapters/muennighoff",
             "Monkeys": "chapters/brown", "broken": "chapters/bnsl", "Krajewski": "chapters/krajewski",
-            "precision": "chapters/kumar", "routing": "chapters/clark"}
+            "precision": "chapters/kumar", "routing": "chapters/clark",
+            "over-training": "chapters/gadre"}
 timings: dict[str, float] = {}
 
 
