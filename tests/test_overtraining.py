@@ -35,3 +35,8 @@ def test_the_authors_fit_recovers_constants_from_exact_points():
     found = overtraining.fit_as_the_authors(n, m, y)
     assert found["params"]["b"] == pytest.approx(CODE["b"], rel=1e-4)
     assert found["converged"] > 0
+
+
+def test_no_interior_optimum_gives_nan_not_a_number_that_looks_fine():
+    assert np.isnan(overtraining.optimal_multiplier({"a": -5.0, "b": 190.0, "eta": 0.12}))
+    assert np.isnan(overtraining.optimal_multiplier({"a": 140.0, "b": 190.0, "eta": -0.1}))

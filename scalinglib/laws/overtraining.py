@@ -3,6 +3,7 @@ the error law in the loss (Eq. 5), the compute-optimal multiplier, and the autho
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 
@@ -66,15 +67,18 @@ GADRE_ERROR = register(Law(
 
 
 def optimal_multiplier(natural: dict):
-    """The compute-optimal token multiplier of Eq. 4, M* = (b / a)^(1 / (2 eta)) (App. F, Eqs. 9-10)."""
-    return (np.asarray(natural["b"], float) / np.asarray(natural["a"], float)) ** (1 / (2 * np.asarray(natural["eta"], float)))
+    """The compute-optimal token multiplier of Eq. 4, M* = (b / a)^(1 / (2 eta)) (App. F, Eqs. 9-10); NaN where the
+    constants leave no interior optimum (b / a <= 0 or eta <= 0)."""
+    a, b, eta = (np.asarray(natural[k], float) for k in ("a", "b", "eta"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((b / a > 0) & (eta > 0), np.abs(b / a) ** (1 / (2 * eta)), np.nan)
 
 
 def fit_as_the_authors(n_params, multiplier, loss) -> dict:
     """The authors' own fit of Eq. 4 (curve_fit_powlaw_ours): scipy curve_fit (Levenberg-Marquardt on raw-loss
     squared residuals, maxfev 10,000) from each of the 128 grid starts, keeping the smallest sqrt(SSR / (n - 2)).
     Returns the code's parameters (A, beta, b, E), the number of starts that converged and the best score."""
-    from scipy.optimize import curve_fit
+    from scipy.optimize import OptimizeWarning, curve_fit
 
     n_params, multiplier, loss = (np.asarray(v, float) for v in (n_params, multiplier, loss))
 
@@ -84,7 +88,9 @@ def fit_as_the_authors(n_params, multiplier, loss) -> dict:
     best, converged = None, 0
     for start in itertools.product(*AUTHORS_GRID.values()):
         try:
-            p, _ = curve_fit(law, (n_params, multiplier), loss, p0=start, maxfev=10000)
+            with warnings.catch_warnings():   # the covariance it warns about is never used (nor by the authors)
+                warnings.simplefilter("ignore", OptimizeWarning)
+                p, _ = curve_fit(law, (n_params, multiplier), loss, p0=start, maxfev=10000)
         except RuntimeError:        # curve_fit gives up: as in the authors' loop, that start is skipped
             continue
         converged += 1
