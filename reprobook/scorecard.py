@@ -8,9 +8,11 @@ from html import escape
 from .paths import CHAPTERS
 from .render import badges_html, check_row_html, table_head_html
 
-# Colours of the verdict figure, in the order the bars are stacked (the CSS labels use the same hues).
-VERDICT_COLOURS = {"reproduced": "#2e7d32", "differs": "#c62828", "not determined": "#ef6c00",
-                   "not checkable": "#9e9e9e"}
+# Colours of the verdict figure, in the order the bars are stacked (the same hues as the CSS labels), by verdict kind:
+# a difference with a known cause is told apart from an unexplained one.
+VERDICT_COLOURS = {"reproduced": ("reproduced", "#2e7d32"), "differs-known": ("differs, known cause", "#e57373"),
+                   "differs-unexplained": ("differs, unexplained", "#b71c1c"),
+                   "not-determined": ("not determined", "#ef6c00"), "not-checkable": ("not checkable", "#9e9e9e")}
 
 
 def title_of(chapter: str) -> str:
@@ -57,17 +59,17 @@ def verdict_figure(results: list[dict]):
     """Stacked horizontal bars, one per chapter (its title), of the checks by verdict."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(results) + 1.0))
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(results) + 1.6))
     labels = [short_title(r["chapter"]) for r in results]
     left = [0] * len(results)
-    for status, colour in VERDICT_COLOURS.items():
-        widths = [r["counts"][status] for r in results]
-        ax.barh(labels, widths, left=left, color=colour, label=status)
+    for kind, (label, colour) in VERDICT_COLOURS.items():
+        widths = [sum(c["verdict_kind"] == kind for c in r["checks"]) for r in results]
+        ax.barh(labels, widths, left=left, color=colour, label=label)
         left = [a + b for a, b in zip(left, widths)]
     ax.invert_yaxis()
     ax.set(xlabel="published numbers and claims checked (count)")
     ax.grid(axis="y", visible=False)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)   # below: long bars stay clear
     fig.tight_layout()
     return fig
 

@@ -164,3 +164,8 @@ def test_citing_page_counts_every_fit():
     fits = [f for r in results for f in r["fits"]]
     assert len({f["id"] for f in fits}) == len(fits), "fit identifiers must be unique across the book"
     assert int(glued("citing")["cite_n_fits"]) == len(fits)
+
+
+def test_the_verdict_figure_has_a_colour_for_every_verdict_kind():
+    from reprobook.scorecard import VERDICT_COLOURS
+    assert set(VERDICT_COLOURS) == set(KINDS)
