@@ -82,8 +82,8 @@ def fit_as_the_authors(n_params, multiplier, loss) -> dict:
 
     n_params, multiplier, loss = (np.asarray(v, float) for v in (n_params, multiplier, loss))
 
-    def law(x, A, beta, b, E):
-        return A * x[0] ** b + beta * 6.0 ** (b / 2) * (x[1] * x[0]) ** b + E
+    def law(x, A, beta, b, E):      # curve_fit's calling convention around the registered formula
+        return _overtraining_loss({"A": A, "beta": beta, "b": b, "E": E}, {"N": x[0], "M": x[1]})
 
     best, converged = None, 0
     for start in itertools.product(*AUTHORS_GRID.values()):
@@ -106,6 +106,8 @@ def error_fit_as_the_authors(loss, error) -> dict:
     """The authors' fit of Eq. 5 (decay_ours): one curve_fit call from p0 = (1, 1, 1), maxfev 10,000."""
     from scipy.optimize import curve_fit
 
-    p, _ = curve_fit(lambda x, eps, k, gamma: eps - k * np.exp(-gamma * x), np.asarray(loss, float),
-                     np.asarray(error, float), p0=(1.0, 1.0, 1.0), maxfev=10000)
+    def law(x, epsilon, k, gamma):  # curve_fit's calling convention around the registered formula
+        return _error_law({"epsilon": epsilon, "k": k, "gamma": gamma}, {"L": x})
+
+    p, _ = curve_fit(law, np.asarray(loss, float), np.asarray(error, float), p0=(1.0, 1.0, 1.0), maxfev=10000)
     return dict(zip(GADRE_ERROR.params, map(float, p)))
