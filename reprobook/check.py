@@ -143,7 +143,11 @@ def published_in_our_interval() -> Tolerance:
 
 
 def fmt_published(value: float) -> str:
-    """A published value as the paper prints it: its own digits, no padding."""
+    """A published value as the paper prints it: its own digits, no padding (6 significant digits, or up to 10
+    where the printed value needs them, e.g. Table 5's A = 702974.93; longer values are shown to 6)."""
+    for digits in range(6, 11):
+        if float(f"{value:.{digits}g}") == value:
+            return f"{value:.{digits}g}"
     return f"{value:.6g}"
 
 
