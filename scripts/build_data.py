@@ -231,6 +231,69 @@ def gadre_tasks() -> pd.DataFrame:
                          "in_17_task_split": [t in subset for t in evaluated]})
 
 
+# --- Bhagia et al. (2024), task scaling laws from a model ladder: checkpoints of the ladder and of the targets ----
+LADDER = "taskladder"
+LADDER_MANIFEST_SHA256 = "d50c7c642538dbcaa06b492484e63e4ce62a88a0b1172b6afb88dd0f4f9c3e84"
+# size label of a file prefix, and N (non-embedding): the config `n` of configs/final.json; 3.2B from the code's
+# MODEL_PARAMS (src/scaling/utils.py), as SOURCE.md records; the targets from the same config.
+LADDER_SIZES = {"190M": ("190M", 190354176), "370M": ("370M", 371262464), "760M": ("760M", 758220288),
+                "1B": ("1.3B", 1279395840), "3B": ("3.2B", 3169537280)}
+LADDER_TARGETS = {"peteish7_eval_anneal": ("7B-4T", 6887575552), "peteish13_eval_final": ("13B-5T", 13202396160)}
+# the book's column -> the log's key (bits-per-byte task loss; len_norm RC accuracy), for the paper's eight tasks
+LADDER_TASK_KEYS = {"mmlu_stem": "mmlu_stem_test", "mmlu_humanities": "mmlu_humanities_test",
+                    "mmlu_social_sciences": "mmlu_social_sciences_test", "mmlu_other": "mmlu_other_test",
+                    "hellaswag": "hellaswag_val", "arc_challenge": "arc_challenge_test", "arc_easy": "arc_easy_test",
+                    "piqa": "piqa_val", "csqa": "csqa_val", "socialiqa": "socialiqa_val", "openbookqa": "openbookqa_test"}
+
+
+def _ladder_files() -> list[tuple[str, Path]]:
+    """The 30 ladder logs and the two target logs, each checked against the sha256 in the folder's MANIFEST.tsv."""
+    folder = SOURCES / LADDER
+    manifest = _raw(f"{LADDER}/MANIFEST.tsv", LADDER_MANIFEST_SHA256, reader=lambda p: pd.read_csv(p, sep="\t"))
+    sha = dict(zip(manifest.file, manifest.sha256))
+    stems = sorted(f.stem for f in (folder / "ladder-runs").iterdir() if f.stem.split("-")[0] in LADDER_SIZES)
+    stems += list(LADDER_TARGETS)
+    out = []
+    for stem in stems:
+        rel = f"ladder-runs/{stem}.csv"
+        actual = hashlib.sha256((folder / rel).read_bytes()).hexdigest()
+        if actual != sha[rel]:
+            raise SystemExit(f"{folder / rel}: sha256 {actual} differs from the {sha[rel]} in MANIFEST.tsv")
+        out.append((stem, folder / rel))
+    if len(out) != 32:
+        raise SystemExit(f"taskladder: expected 30 ladder logs and 2 target logs, found {len(out)}")
+    return out
+
+
+def ladder_checkpoints() -> pd.DataFrame:
+    """One row per evaluated checkpoint: the run, its role (the paper's 16 ladder runs, the extra runs no paper
+    figure uses, the two targets), N, the checkpoint's step and tokens, the C4 loss and, for each task, the task loss
+    (bits per byte of the correct answer) and the RC accuracy (len_norm), in the logs' own order."""
+    frames = []
+    for stem, path in _ladder_files():
+        raw = pd.read_csv(path)
+        if stem in LADDER_TARGETS:
+            model, n = LADDER_TARGETS[stem]
+            length, role = "target", "target"
+        else:
+            prefix, length = stem.split("-", 1)
+            model, n = LADDER_SIZES[prefix]
+            role = "ladder" if prefix != "3B" and length in ("1xC", "2xC", "5xC", "10xC") else "extra"
+        step = raw["_step"] if "_step" in raw else pd.Series([pd.NA] * len(raw))
+        # the code's rule: throughput/total_tokens where the log has it, else step x batch size
+        tokens = raw["throughput/total_tokens"] if "throughput/total_tokens" in raw else raw["_step"] * raw["batch_size_in_tokens"]
+        frame = pd.DataFrame({"run": stem, "model": model, "length": length, "role": role, "N_params": n,
+                              "step": step.astype("Int64"), "D_tokens": tokens.astype("int64"),
+                              "batch_tokens": raw["batch_size_in_tokens"].astype("int64"),
+                              "c4_loss_nats": raw["eval/c4_en-validation/CrossEntropyLoss"]})
+        for column, key in LADDER_TASK_KEYS.items():
+            frame[f"{column}_bpb"] = raw[f"eval/downstream_bpb/{key}_rc_5shot_bpb"]
+        for column, key in LADDER_TASK_KEYS.items():
+            frame[f"{column}_acc"] = raw[f"eval/downstream/{key}_rc_5shot_len_norm"]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -242,7 +305,8 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "misfitting_final": ("kaplan/misfitting_final_checkpoints.csv", misfitting_final),
             "gadre_runs": ("overtraining/gadre2024_runs.csv", gadre_runs),
             "gadre_task_accuracy": ("overtraining/gadre2024_task_accuracy.csv", gadre_task_accuracy),
-            "gadre_tasks": ("overtraining/gadre2024_tasks.csv", gadre_tasks)}
+            "gadre_tasks": ("overtraining/gadre2024_tasks.csv", gadre_tasks),
+            "ladder_checkpoints": ("taskladder/bhagia2024_checkpoints.csv", ladder_checkpoints)}
 
 
 def render(name: str) -> bytes:

@@ -309,3 +309,16 @@ def test_per_start_scipy_loops_split_over_processes_with_the_same_numbers(nd, lo
     monkeypatch.setenv("SCALINGLIB_NO_FORK", "1")
     serial = sl.fit("chinchilla", nd, loss, starts=starts, optimizer=optimizer)
     np.testing.assert_array_equal(forked.finals, serial.finals)
+
+
+def test_a_forked_part_runs_its_blas_on_one_thread():
+    """Two parts on two cores already fill the machine; a part that kept the parent's BLAS thread pool ran the
+    chapter's bootstrap 7x slower (benchmarks/split_scipy_fits.py)."""
+    from threadpoolctl import threadpool_info
+    import scalinglib.parallel as parallel
+    parallel._job = lambda idx: [pool["num_threads"] for pool in threadpool_info()]
+    try:
+        inside = parallel._run_part(np.arange(2))
+    finally:
+        parallel._job = None
+    assert inside and all(n == 1 for n in inside)
