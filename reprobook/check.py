@@ -80,6 +80,23 @@ DEFAULT_DETERMINACY = Determinacy()
 
 
 @dataclass(frozen=True)
+class StartSpread(Determinacy):
+    """For a statistic over many fits (e.g. how many of a figure's cells reproduce): not determined when every fit
+    that disagrees with the paper moves by more than the paper's precision as the optimiser's start moves far
+    below any tolerance. `narrowest` is the smallest such spread among the disagreeing fits (0 when none
+    disagrees), `precision` what the paper prints (0.01 for a number printed to two decimals)."""
+    narrowest: float = 0.0
+    precision: float = 0.0
+    how: str = "a small change of the start"
+
+    def problem(self, pub: Published | None, interval: tuple[float, float] | None) -> str | None:
+        if self.narrowest > self.precision:
+            return (f"every differing cell moves by {self.narrowest:.2g} or more under {self.how}, "
+                    f"beyond the printed precision {self.precision:g}")
+        return None
+
+
+@dataclass(frozen=True)
 class Tolerance:
     """How close to the published value counts as reproduced."""
     kind: str          # "rel", "abs", "printed", "interval" (published), "covered" (ours), "claim"
@@ -232,13 +249,14 @@ class CheckTable:
         return row
 
     def add_claim(self, quantity: str, published: Published, statistic: float, *, holds: tuple[float, float],
-                  criterion: str, expect: tuple[float, float], known: str | None = None, digits: int = 4) -> Row:
+                  criterion: str, expect: tuple[float, float], known: str | None = None, digits: int = 4,
+                  determinacy: Determinacy = DEFAULT_DETERMINACY) -> Row:
         """A qualitative claim of the paper, checked through a computed statistic: the claim counts as
         reproduced when the statistic lies in `holds`, the criterion the chapter states in `criterion`."""
         if published.claim is None:
             raise InputError(f"check row {quantity!r}: {published.id} is not a claim in data/published.yaml")
         return self.add(quantity, published, statistic, tolerance=Tolerance("claim", bounds=tuple(holds), text=criterion),
-                        expect=expect, known=known, digits=digits)
+                        expect=expect, known=known, digits=digits, determinacy=determinacy)
 
     def frame(self):
         import pandas as pd

@@ -172,7 +172,8 @@ def _columns(data, x, y):
 
 def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *,
                  loss: str = "huber", delta: float | None = 1e-3, residual_space: str = "log",
-                 reduction: str = "sum", fixed: Mapping[str, float] | None = None) -> Problem:
+                 reduction: str = "sum", fixed: Mapping[str, float] | None = None,
+                 underdetermined: bool = False) -> Problem:
     law = get_law(law)
     if loss != "huber" and delta == 1e-3:
         delta = None  # the default delta belongs to the Huber loss only
@@ -215,11 +216,13 @@ def make_problem(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None
     if residual_space == "log1p":
         require_positive(y_name, y_arr + 1.0, "residuals are taken as log(1 + y) (values must exceed -1)", labels)
     free = tuple(p for p in law.params if p not in fixed)
-    if y_arr.size < len(free):
+    # underdetermined=True: a published procedure that fits more parameters than its points pin (curve_fit's
+    # trust-region method allows it) is re-run as it was; the caller flags such fits.
+    if y_arr.size < len(free) and not underdetermined:
         raise InputError(f"{y_arr.size} points cannot determine {len(free)} free parameters {list(free)} "
                          f"of law {law.name!r}; need at least {len(free)}")
     distinct = len(np.unique(np.column_stack([x_arr[v] for v in law.variables]), axis=0))
-    if distinct < len(free):
+    if distinct < len(free) and not underdetermined:
         raise InputError(f"only {distinct} distinct points (values of {list(law.variables)}) for {len(free)} free "
                          f"parameters {list(free)} of law {law.name!r}: the fit is not identifiable; repeated rows "
                          f"add weight, not information. Add points or hold parameters fixed")
@@ -422,14 +425,16 @@ def _least_squares_loop(problem: Problem, fg, starts, lo, hi, options: dict | No
             r = problem.in_residual_space(problem.law.predict_unchecked(problem.full_theta(v[None, :])[0], problem.x)) - target
         return np.where(np.isfinite(r), r, 1e10)
     kwargs = {"loss": "linear"} if problem.loss.name == "squared" else {"loss": "huber", "f_scale": problem.loss.delta}
+    # trust-region reflective unless `options` names another bounded method (curve_fit's fallback is 'dogbox')
+    kwargs["method"] = "trf"
+    kwargs.update(options or {})
     n, p = starts.shape
     x, f, g = starts.copy(), np.empty(n), np.empty((n, p))
     status, n_iter, n_eval = np.empty(n, dtype=object), np.zeros(n, int), 0
     for i in range(n):
         try:
-            res = optimize.least_squares(residuals, np.clip(starts[i], lo, hi), bounds=(lo, hi), method="trf",
-                                         **kwargs, **(options or {}))
-        except TypeError as exc:
+            res = optimize.least_squares(residuals, np.clip(starts[i], lo, hi), bounds=(lo, hi), **kwargs)
+        except (TypeError, ValueError) as exc:
             raise InputError(f"optimizer 'scipy:least_squares' rejected argument 'options': {exc}") from None
         x[i] = res.x
         fv, gv = fg(res.x[None, :], np.array([i]))
@@ -444,16 +449,18 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
         loss: str = "huber", delta: float | None = 1e-3, residual_space: str = "log",
         reduction: str = "sum", fixed: Mapping[str, float] | None = None, bounds=None,
         optimizer: str = "lbfgs-batched", options: dict | None = None, basin_rtol: float = 1e-6,
-        weights: np.ndarray | None = None, y_per_start: np.ndarray | None = None) -> FitResult:
+        weights: np.ndarray | None = None, y_per_start: np.ndarray | None = None,
+        underdetermined: bool = False) -> FitResult:
     """Fit `law` to y(x) from every start; see the module docstring for the objective.
 
     x: variable -> array or column name of `data`. starts: None (the law's grid), a dict grid over the
     free parameters, or a (S, n_free) array. fixed: parameters held at given values. bounds: parameter ->
     (lower, upper). weights: (n,) or (S, n) non-negative multiplicities per point. y_per_start: (S, n),
     a target vector per start (each start then fits its own data; `y` still sets the reported residuals).
+    underdetermined: allow fewer (distinct) points than free parameters, to re-run a procedure that did so.
     """
     problem = make_problem(law, x, y, data, loss=loss, delta=delta, residual_space=residual_space,
-                           reduction=reduction, fixed=fixed)
+                           reduction=reduction, fixed=fixed, underdetermined=underdetermined)
     start_arr = _start_array(problem, starts)
     lo, hi = _bounds(problem, bounds, start_arr)
     if weights is not None:
@@ -499,7 +506,7 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
             raise InputError("optimizer 'scipy:least_squares' takes neither 'weights' nor 'y_per_start'")
         res = run_split(lambda rows: _least_squares_loop(problem, lambda th, r: fg(th, rows[r]), start_arr[rows], lo,
                                                          hi, options), len(start_arr), MIN_LOOP_STARTS_PER_PART)
-        name = "scipy.optimize.least_squares (trf, 2-point Jacobian) per start"
+        name = f"scipy.optimize.least_squares ({(options or {}).get('method', 'trf')}, 2-point Jacobian) per start"
     elif optimizer.startswith("scipy:"):
         method = optimizer.split(":", 1)[1]
         res = run_split(lambda rows: _scipy_loop(lambda th, r: fg(th, rows[r]), start_arr[rows], lo, hi, method,
@@ -513,7 +520,8 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
                         f"{name}): the law is undefined or overflows at every start for these data. Check the "
                         f"variables' domain (e.g. a log of a non-positive value inside the law) and the start grid")
     settings = dict(loss=loss, delta=delta, residual_space=residual_space, reduction=reduction,
-                    fixed=fixed, bounds=bounds, optimizer=optimizer, options=options, basin_rtol=basin_rtol)
+                    fixed=fixed, bounds=bounds, optimizer=optimizer, options=options, basin_rtol=basin_rtol,
+                    underdetermined=underdetermined)
     return FitResult(problem, start_arr, res.x, res.f, res.status, res.n_iter, name, seconds, basin_rtol,
                      settings)
 

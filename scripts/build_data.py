@@ -294,6 +294,64 @@ def ladder_checkpoints() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+# --- Choshen et al. (2024), scaling-law estimation: learning curves of four families and the authors' figure cells --
+HITCHHIKER = "hitchhiker"
+# the families' sizes as ColPret's loaders set them (util/read_data.py): OPT nominal, T5 exact counts
+OPT_SIZES = {"125m": 125e6, "1.3b": 1.3e9, "6.7b": 6.7e9, "13b": 13e9, "30b": 30e9, "175b": 175e9}
+T5_SIZES = {"base": 247586304, "large": 783173632, "xl": 2849804288, "xxl": 11135426560}
+SIZE_SUFFIX = {"M": 1e6, "B": 1e9}
+
+
+def _opt_batch_tokens(n: float) -> float:
+    """OPT's batch size in tokens by model size (get_opt_trajectories: 0.5M, 1M, 2M, 4M, then 2M for 175B)."""
+    return 5e5 if n < 1e9 else 1e6 if n < 6e9 else 2e6 if n < 10e9 else 4e6 if n < 60e9 else 2e6
+
+
+def choshen_curves() -> pd.DataFrame:
+    """One row per checkpoint of the OPT, OLMo, Pile-T5 and datablations (GPT2-*) families as ColPret's loaders
+    build them: family (their scaled_set), model, N, D and the logged value in its own unit."""
+    frames = []
+    opt = _raw(f"{HITCHHIKER}/aggregated_eval/opt_trajectories.csv",
+               "c3a53ccc7a412f0caff4179ce484acf1c2aab36b25677473658f094362449ff5")
+    n = opt["model_size"].map(OPT_SIZES)
+    frames.append(pd.DataFrame({"family": "OPT", "model": "OPT-" + opt["model_size"], "N_params": n,
+                                "D_tokens": opt["steps"] * n.map(_opt_batch_tokens), "value": opt["ppl"],
+                                "value_unit": "perplexity"}))
+    olmo = _raw(f"{HITCHHIKER}/aggregated_eval/olmo.csv", "008a3a0ff6a6f0832ecbe6498e1720f17864f23ffda4a9ce3239bf2ceec0ad8a")
+    olmo = olmo[olmo["model_name"] != "OLMo-7B-Twin-2T"]      # the loader gives it no family
+    ce = [c for c in olmo.columns if "CrossEntropyLoss" in c]
+    frames.append(pd.DataFrame({"family": "olmo", "model": olmo["model_name"].str.strip(),
+                                "N_params": olmo["num_params"].map(lambda v: float(v[:-1]) * SIZE_SUFFIX[v[-1]]),
+                                "D_tokens": olmo["Step"] * 4e6, "value": olmo[ce].mean(axis=1),
+                                "value_unit": "nats per token (mean of the row's validation cross-entropies)"}))
+    t5 = _raw(f"{HITCHHIKER}/aggregated_eval/t5_pile.csv", "2d290d98eac37d8abd6b967c20f330b553b459139f02620a96893c00facc2da1")
+    t5 = t5[t5["steps"] != 0]
+    frames.append(pd.DataFrame({"family": "t5-pile", "model": "pile-t5-" + t5["model_name"],
+                                "N_params": t5["model_name"].map(T5_SIZES), "D_tokens": t5["steps"] * 1e6,
+                                "value": t5["val_perplexity"], "value_unit": "val_perplexity as logged"}))
+    db = _raw(f"{HITCHHIKER}/aggregated_eval/datablations_losses.csv",
+              "b3c448c2cd1a17128e06ee3120a9c377c4e2bf649e09b2446db59f98ef957b48")
+    frames.append(pd.DataFrame({"family": "GPT2-" + db["data"] + "-" + db["epochs"].astype(float).astype(str),
+                                "model": "GPT2-" + db["num_params"] + "-" + db["data"] + "-" + db["epochs"].astype(str),
+                                "N_params": db["num_params"].map(lambda v: float(v[:-1]) * SIZE_SUFFIX[v[-1]]),
+                                "D_tokens": db["token_num"], "value": db["loss"], "value_unit": "nats per token"}))
+    out = pd.concat(frames, ignore_index=True)
+    if out[["N_params", "D_tokens"]].isna().any().any():
+        raise SystemExit("hitchhiker: a model size or token count could not be read; see SOURCE.md's table")
+    out = out.dropna(subset=["value"])
+    out["N_params"] = out["N_params"].astype("int64")
+    return out.sort_values(["family", "N_params", "D_tokens"], kind="stable").reset_index(drop=True)
+
+
+def choshen_figure_cells() -> pd.DataFrame:
+    """The cells of ColPret's committed result heatmaps, as read out in the sources folder (annotation: the
+    printed number; colour: the fill inverted through the colour bar)."""
+    raw = _raw(f"{HITCHHIKER}/authors_figure_values.csv", "50b96a3fbb3282586b3d8818a6e3f519aa45ce4707cfac4ba9719d45e7020dc0")
+    return pd.DataFrame({"figure": raw["fig_dir"], "family": raw["scaled_set"], "row": raw["row_label"].astype(str),
+                         "column": raw["col_label"].astype(float), "are_percent": raw["are_pct"],
+                         "reading": raw["method"], "saturated": raw["saturated"].eq("yes")})
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -306,7 +364,9 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "gadre_runs": ("overtraining/gadre2024_runs.csv", gadre_runs),
             "gadre_task_accuracy": ("overtraining/gadre2024_task_accuracy.csv", gadre_task_accuracy),
             "gadre_tasks": ("overtraining/gadre2024_tasks.csv", gadre_tasks),
-            "ladder_checkpoints": ("taskladder/bhagia2024_checkpoints.csv", ladder_checkpoints)}
+            "ladder_checkpoints": ("taskladder/bhagia2024_checkpoints.csv", ladder_checkpoints),
+            "choshen_curves": ("hitchhiker/choshen2024_learning_curves.csv", choshen_curves),
+            "choshen_figure_cells": ("hitchhiker/choshen2024_figure_cells.csv", choshen_figure_cells)}
 
 
 def render(name: str) -> bytes:
