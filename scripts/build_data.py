@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -352,6 +353,87 @@ def choshen_figure_cells() -> pd.DataFrame:
                          "reading": raw["method"], "saturated": raw["saturated"].eq("yes")})
 
 
+# --- Liu et al. (2024), RegMix: the released proxy and test runs, and the four named 1B mixtures ------------------
+MIXTURE = "mixture"
+REGMIX_DOMAINS = ["arxiv", "freelaw", "nih_exporter", "pubmed_central", "wikipedia_en", "dm_mathematics", "github",
+                  "philpapers", "stackexchange", "enron_emails", "gutenberg_pg_19", "pile_cc", "ubuntu_irc", "europarl",
+                  "hackernews", "pubmed_abstracts", "uspto_backgrounds"]
+REGMIX_LOSS_DOMAINS = ["arxiv", "freelaw", "pubmed_central", "wikipedia_en", "dm_mathematics", "github", "stackexchange",
+                       "gutenberg_pg_19", "pile_cc", "ubuntu_irc", "hackernews", "pubmed_abstracts", "uspto_backgrounds"]
+# (set, model size, nominal tokens, mixture file, sha256, loss file, sha256), as SOURCE.md lists them
+REGMIX_SETS = [
+    ("train", "1M", 1e9, "train_mixture_1m", "04a32ef4ab594376bf90e11404c033668f887c351d6a03ad3744824c7296a2d8",
+     "train_pile_loss_1m", "49a959aa07ce5c20831d5abe3a7896ff0cd90a398bd407c8913fd5588be0465a"),
+    ("test", "1M", 1e9, "test_mixture_1m", "197267b7d6f15367e2f46c881e564c35b0d34e51b1754bb09d07e650cf8e1ce8",
+     "test_pile_loss_1m", "e027b1674f60140a65a87b5e4a59ab5f09dc33e8fd02c080682678074b160f53"),
+    ("test", "60M", 1e9, "test_mixture_60m", "197267b7d6f15367e2f46c881e564c35b0d34e51b1754bb09d07e650cf8e1ce8",
+     "test_pile_loss_60m", "8fe69d59ab7dd4fae4736459f4265ec93c7ed1ad1eca407346052560edc72b5b"),
+    ("test_1b", "1B", 25e9, "test_mixture_1B", "dd38052949c0a5f84165bdcb3ae3a331c7f07efd9bb83848bd579dfc4ce75a2c",
+     "test_pile_loss_1B", "b2451e2b7fa15400688edc39e4d32f21ccbe0fb356e07d62a0e9ccddf247114f"),
+]
+
+
+def _regmix_pair(mixture: pd.DataFrame, loss: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Mixture and loss rows of one set joined on `index` (the only key the files share); refused if they differ."""
+    if sorted(mixture["index"]) != sorted(loss["index"]) or mixture["index"].duplicated().any():
+        raise SystemExit(f"mixture: {where}: the mixture and loss files do not hold the same indices once each")
+    return mixture.merge(loss, on="index", validate="one_to_one")
+
+
+def regmix_runs() -> pd.DataFrame:
+    """One row per released run: set, model size, nominal tokens, the file index, the 17 domain weights as written
+    (rows sum to 0.996-1.003) and the 13 validation losses; then the 488 runs only the first commit released."""
+    frames = []
+    for set_name, size, tokens, mix_file, mix_sha, loss_file, loss_sha in REGMIX_SETS:
+        mixture = _raw(f"{MIXTURE}/data/{mix_file}.csv", mix_sha)
+        loss = _raw(f"{MIXTURE}/data/{loss_file}.csv", loss_sha)
+        expected = ["index"] + [f"train_the_pile_{d}" for d in REGMIX_DOMAINS]
+        if list(mixture.columns) != expected:
+            raise SystemExit(f"mixture: {mix_file}.csv columns differ from the 17 domains SOURCE.md lists")
+        mixture.columns = ["index"] + [f"w_{d}" for d in REGMIX_DOMAINS]
+        loss.columns = ["index"] + [f"loss_{c.removeprefix('metric/the_pile_').removesuffix('_val_loss')}"
+                                    for c in loss.columns[1:]]
+        if list(loss.columns[1:]) != [f"loss_{d}" for d in REGMIX_LOSS_DOMAINS]:
+            raise SystemExit(f"mixture: {loss_file}.csv columns differ from the 13 loss domains SOURCE.md lists")
+        frames.append(_regmix_pair(mixture, loss, set_name + " " + size).assign(set=set_name, model=size,
+                                                                               tokens_nominal=tokens))
+    initial_mix = _raw(f"{MIXTURE}/data_initial_commit/tiny_config_1M_pile.csv",
+                       "73a42dfa5a1250d4298ffc7642d9acd27516fa7cedc039ffae13e3bcd2e2a242")
+    initial_loss = _raw(f"{MIXTURE}/data_initial_commit/tiny_wandb_1M_1000_pile_4B.csv",
+                        "60c3db725574cdd66565092d4b75eaed32ab923230e75a9e08d45fb5580bbbd5")
+    initial_mix.columns = ["index"] + [f"w_{d}" for d in REGMIX_DOMAINS]             # display names, same order
+    initial_loss.columns = ["index"] + [f"loss_{d}" for d in REGMIX_LOSS_DOMAINS]
+    initial = _regmix_pair(initial_mix, initial_loss, "initial commit")
+    train = frames[0].set_index("index")
+    first = initial[initial["index"] <= 512].set_index("index")[train.columns.drop(["set", "model", "tokens_nominal"])]
+    if not np.allclose(first.to_numpy(float), train[first.columns].to_numpy(float), rtol=0, atol=1e-12):
+        raise SystemExit("mixture: the initial commit's rows 1-512 differ from the released train set (SOURCE.md says equal)")
+    frames.append(initial[initial["index"] > 512].assign(set="initial_extra", model="1M", tokens_nominal=1e9))
+    out = pd.concat(frames, ignore_index=True)
+    columns = ["set", "model", "tokens_nominal", "index"] + [f"w_{d}" for d in REGMIX_DOMAINS] + \
+              [f"loss_{d}" for d in REGMIX_LOSS_DOMAINS]
+    return out[columns]
+
+
+def regmix_named_mixtures() -> pd.DataFrame:
+    """The four named 1B mixtures of the paper's comparison (mixture_config/config_1b/*.yaml), one row each, the
+    weights as the configs write them; no losses for them are released."""
+    import yaml
+    shas = {"regmix": "ce0a643b", "human": "7d52c33b", "doremi": "6fcf631e", "pile_cc_only": "8b086808"}
+    rows = []
+    for name, prefix in shas.items():
+        path = SOURCES / MIXTURE / "mixture_config_1b" / f"{name}.yaml"
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if not actual.startswith(prefix):
+            raise SystemExit(f"{path}: sha256 {actual} does not start with the {prefix} SOURCE.md records")
+        train = yaml.safe_load(path.read_text())["train"]
+        unknown = set(train) - {f"train_the_pile_{d}" for d in REGMIX_DOMAINS}
+        if unknown:
+            raise SystemExit(f"{path}: domains {sorted(unknown)} are not among the 17")
+        rows.append({"mixture": name, **{f"w_{d}": float(train.get(f"train_the_pile_{d}", 0.0)) for d in REGMIX_DOMAINS}})
+    return pd.DataFrame(rows)
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -366,7 +448,9 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "gadre_tasks": ("overtraining/gadre2024_tasks.csv", gadre_tasks),
             "ladder_checkpoints": ("taskladder/bhagia2024_checkpoints.csv", ladder_checkpoints),
             "choshen_curves": ("hitchhiker/choshen2024_learning_curves.csv", choshen_curves),
-            "choshen_figure_cells": ("hitchhiker/choshen2024_figure_cells.csv", choshen_figure_cells)}
+            "choshen_figure_cells": ("hitchhiker/choshen2024_figure_cells.csv", choshen_figure_cells),
+            "regmix_runs": ("mixture/regmix_runs.csv", regmix_runs),
+            "regmix_named_mixtures": ("mixture/regmix_named_mixtures.csv", regmix_named_mixtures)}
 
 
 def render(name: str) -> bytes:
