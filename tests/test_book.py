@@ -70,6 +70,17 @@ def test_page_glues_what_it_quotes(chapter):
     assert not referenced - glued, f"prose quotes values that the executed chapter never glued: {sorted(referenced - glued)}"
     reprs = [o for o in glue_outputs if "np." in "".join(next(iter(o["data"].values())))]
     assert not reprs, "glued NumPy reprs cannot be formatted; glue Python numbers (reprobook.glue.glue)"
+    # a reference closed by two backticks, or not closed on its line, is printed as raw markup in the book
+    broken = MALFORMED_GLUE.findall(page_text(chapter))
+    assert not broken, f"malformed glue references (printed raw in the book): {broken[:3]}"
+
+
+MALFORMED_GLUE = re.compile(r"\{glue:text\}`[^`\n]*(?:``|\n)")
+
+
+def test_the_malformed_glue_pattern_catches_what_it_should():
+    assert MALFORMED_GLUE.findall("ratio {glue:text}`lo:.1f`` to") and MALFORMED_GLUE.findall("at {glue:text}`x:.0f}%\n")
+    assert not MALFORMED_GLUE.findall("from {glue:text}`lo:.1f` to {glue:text}`hi:.1f` times")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
