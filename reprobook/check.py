@@ -79,7 +79,7 @@ class Determinacy:
 DEFAULT_DETERMINACY = Determinacy()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)      # keywords only: a positional value would land in max_decades
 class StartSpread(Determinacy):
     """For a statistic over many fits (e.g. how many of a figure's cells reproduce): not determined when every fit
     that disagrees with the paper moves by more than the paper's precision as the optimiser's start moves far

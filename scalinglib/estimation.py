@@ -21,6 +21,7 @@ import numpy as np
 from .errors import FitFailed, InputError
 from .fit import FitResult, fit
 from .inputs import as_finite_array
+from .scores import mean_relative_error
 
 CUT_BEGINNING = 1e10       # tokens: checkpoints at or below this are left out of a fit (cut_beginning = 10**10)
 TARGET_FRACTION = 0.7      # the target's checkpoints from 0.7 of its largest D on are scored ("the last 30%")
@@ -91,28 +92,20 @@ def fit_as_the_authors(n_params, tokens, y, fixed: Mapping[str, float] | None = 
                   optimizer="scipy:least_squares", underdetermined=True)
     data = {"N": n_params, "D": tokens}
     with np.errstate(over="ignore", invalid="ignore"):     # trial steps to huge exponents overflow; they are rejected
-        result = fit(LAW, data, y, **common)
-    method = "trf"
-    if result.status[0] == "max-iter":
-        with np.errstate(over="ignore", invalid="ignore"):
-            result = fit(LAW, data, y, options={"method": "dogbox", "x_scale": x0[0]}, **common)
-        method = "dogbox"
+        result, method = fit(LAW, data, y, **common), "trf"
         if result.status[0] == "max-iter":
-            raise FitFailed(f"Chinchilla's form did not fit these {len(y)} checkpoints: trf and then dogbox stopped "
-                            f"at their evaluation limit (the authors' code leaves this cell empty)")
+            result, method = fit(LAW, data, y, options={"method": "dogbox", "x_scale": x0[0]}, **common), "dogbox"
+    if method == "dogbox" and result.status[0] == "max-iter":
+        raise FitFailed(f"Chinchilla's form did not fit these {len(y)} checkpoints: trf and then dogbox stopped "
+                        f"at their evaluation limit (the authors' code leaves this cell empty)")
     if not np.isfinite(result.objective):
         raise FitFailed(f"Chinchilla's form did not fit these {len(y)} checkpoints ({method}): no finite objective")
     params = {p: float(fixed[p]) if p in fixed else float(result.params[p]) for p in PARAMS}
     return AuthorsFit(params=params, method=method, result=result)
 
 
-def absolute_relative_error(predicted, actual) -> float:
-    """ARE, the paper's score: mean of |actual - predicted| / actual (a fraction; the figures print 100 x ARE)."""
-    predicted, actual = as_finite_array("predicted", predicted), as_finite_array("actual", actual)
-    if predicted.shape != actual.shape or actual.size == 0:
-        raise InputError(f"arguments 'predicted' and 'actual' must be non-empty and of one shape, got "
-                         f"{predicted.shape} and {actual.shape}")
-    return float(np.mean(np.abs(actual - predicted) / actual))
+# ARE, the paper's score: mean |actual - predicted| / actual (a fraction; the figures print 100 x ARE)
+absolute_relative_error = mean_relative_error
 
 
 def distinct_sizes(n_params, points_per_size_threshold: float = 5) -> int:

@@ -13,6 +13,7 @@ import numpy as np
 from .errors import InputError
 from .fit import FitResult, fit
 from .inputs import as_finite_array
+from .scores import mean_relative_error  # noqa: F401  (the fitting error the authors print)
 
 WINDOW = 5            # --moving_avg 5: checkpoints averaged (step 1) and the moving-average window (step 2)
 SKIP_FRACTION = 0.1   # --skip_perc 0.1: the first ceil(0.1 n) checkpoints of each run are left out of step 2
@@ -83,9 +84,3 @@ def chain(step1: FitResult, step2: FitResult, n_params, tokens) -> tuple[np.ndar
     step 2 at that loss)."""
     loss = step1.predict({"N": np.atleast_1d(n_params), "D": np.atleast_1d(tokens)})
     return loss, step2.predict({"L": loss})
-
-
-def mean_relative_error(predicted, actual) -> float:
-    """The fitting error the authors print: mean of |predicted - actual| / actual."""
-    predicted, actual = as_finite_array("predicted", predicted), as_finite_array("actual", actual)
-    return float(np.mean(np.abs(predicted - actual) / actual))

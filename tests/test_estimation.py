@@ -135,3 +135,12 @@ def test_start_spread_makes_a_row_not_determined_only_when_every_differing_fit_m
     agree = table.add_claim("agree", pub, 10, holds=(10, 10), criterion="all 10", expect=(0, 10),
                             determinacy=check.StartSpread(narrowest=0.0, precision=0.01))
     assert [r.verdict.kind for r in (wide, narrow, agree)] == ["not-determined", "differs-unexplained", "reproduced"]
+
+
+def test_start_spread_takes_keywords_only_and_both_procedures_share_one_relative_error():
+    with pytest.raises(TypeError):
+        check.StartSpread(0.5, 0.01)            # positionally these would land in the base class's max_decades
+    from scalinglib import taskladder
+    assert taskladder.mean_relative_error is est.absolute_relative_error
+    with pytest.raises(InputError, match="one shape"):
+        taskladder.mean_relative_error([1.0], [1.0, 2.0])    # broadcasting would have scored the wrong pairs
