@@ -31,7 +31,8 @@ REPORTS = [p for p in PAGES if (ROOT / "results" / f"{Path(p).name}.json").exist
 SEARCHES = {"Chinchilla": "chapters/chinchilla", "Kaplan": "chapters/kaplan", "Muennighoff": "chapters/muennighoff",
             "Monkeys": "chapters/brown", "broken": "chapters/bnsl", "Krajewski": "chapters/krajewski",
             "precision": "chapters/kumar", "routing": "chapters/clark",
-            "over-training": "chapters/gadre", "ladder": "chapters/bhagia", "Hitchhiker": "chapters/choshen"}
+            "over-training": "chapters/gadre", "ladder": "chapters/bhagia", "Hitchhiker": "chapters/choshen",
+            "RegMix": "chapters/regmix"}
 timings: dict[str, float] = {}
 
 
