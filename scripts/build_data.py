@@ -434,6 +434,84 @@ def regmix_named_mixtures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FINETUNING = "finetuning"
+# benchmark/*.csv as SOURCE.md records them (linhaowei1/Fine-tuning-Scaling-Law at 5214568, unchanged since b701235)
+LIN_BENCHMARKS = {"flan": "ead24af8eaa97ac0507bbd76c4880eb09c6361e252f4971666ba55017215d1e9",
+                  "gigaword": "7d0b08ef9df06eefb4355f859fb44e7860c1e55effd781d318d60a1f8661f2b3",
+                  "wmt19": "523b044495f87c1f954c359fb489cf4e38f739c7fca8161d70665853fb2d293a"}
+LIN_SIZES = [0] + [200 * 2 ** i for i in range(14)]           # 0 = the pre-trained model, not fine-tuned
+
+
+def lin_curves() -> pd.DataFrame:
+    """One row per (dataset, model, fine-tuning subset size): the measured test loss, as the files write it; the
+    source row order is kept in file_row (Gigaword lists two models in another order)."""
+    frames = []
+    for dataset, sha in LIN_BENCHMARKS.items():
+        raw = _raw(f"{FINETUNING}/benchmark/{dataset}.csv", sha)
+        if list(raw.columns) != ["config name"] + [str(d) for d in LIN_SIZES] + ["size", "family"] or len(raw) != 30:
+            raise SystemExit(f"finetuning: benchmark/{dataset}.csv: columns or row count differ from SOURCE.md")
+        long = raw.melt(id_vars=["config name", "size", "family"], value_vars=[str(d) for d in LIN_SIZES],
+                        var_name="D_examples", value_name="loss", ignore_index=False)
+        frames.append(pd.DataFrame({"dataset": dataset, "model": long["config name"], "family": long["family"],
+                                    "N_params": long["size"], "D_examples": long["D_examples"].astype(int),
+                                    "loss": long["loss"], "file_row": long.index}))
+    out = pd.concat(frames).sort_values(["dataset", "file_row", "D_examples"], kind="stable")
+    if out["loss"].isna().any() or (out["loss"] <= 0).any():
+        raise SystemExit("finetuning: a loss is missing or not positive")
+    return out.reset_index(drop=True)
+
+
+def lin_rmsd() -> pd.DataFrame:
+    """The authors' in-sample RMSD in log loss of both laws per curve (results/rmsd.csv, the cache of their fig4())."""
+    raw = _raw(f"{FINETUNING}/results/rmsd.csv", "4e8846f1f65b70b4aa2a41f88550c01c36538e80f011b0c58e962eb4bee08b65")
+    if list(raw.columns) != ["dataset", "model", "our_rmsd_under_log", "vanilla_rmsd_under_log"] or len(raw) != 90:
+        raise SystemExit("finetuning: results/rmsd.csv: columns or row count differ from SOURCE.md")
+    return pd.DataFrame({"dataset": raw["dataset"].str.lower(), "model": raw["model"],
+                         "rmsd_rectified": raw["our_rmsd_under_log"], "rmsd_vanilla": raw["vanilla_rmsd_under_log"]})
+
+
+def lin_table1() -> pd.DataFrame:
+    """The cells of the repository's Table 1 (results/tab1.txt, LaTeX): one row per (metric, budget ratio, dataset,
+    method) with the printed percent and its mark (bold = best, underline = second)."""
+    path = SOURCES / FINETUNING / "results" / "tab1.txt"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != "65e71d44d16d2dbe180014e0dd94c38e1d6009b315048eb407c1cdbaf133df51":
+        raise SystemExit(f"{path}: sha256 {digest} differs from the one SOURCE.md records")
+    lines = path.read_text().splitlines()
+    header = next(line for line in lines if line.startswith(" & FLAN-AtS"))
+    columns = [c.strip() for c in header.rstrip(" \\").split("&")[1:]]
+    rows = []
+    for line in lines:
+        m = re.match(r"^\\textbf\{(PearCorr|RelAcc)\}-1/(\d+) & (.*) \\\\$", line)
+        if not m:
+            continue
+        cells = [c.strip() for c in m.group(3).split("&")]
+        if len(cells) != len(columns):
+            raise SystemExit(f"{path}: row {line[:30]!r} has {len(cells)} cells, the header {len(columns)}")
+        for column, cell in zip(columns, cells):
+            mark = "bold" if cell.startswith("\\textbf") else "underline" if cell.startswith("\\underline") else ""
+            value = float(re.sub(r"\\(textbf|underline)\{(.*)\}", r"\2", cell))
+            dataset, method = column.split("-")
+            rows.append({"metric": m.group(1), "ratio": int(m.group(2)), "dataset": dataset.lower(), "method": method,
+                         "value_percent": value, "mark": mark})
+    if len(rows) != 2 * 7 * 12:
+        raise SystemExit(f"{path}: {len(rows)} cells read, 168 expected (2 metrics x 7 ratios x 12 columns)")
+    return pd.DataFrame(rows)
+
+
+def lin_selection_by_law() -> pd.DataFrame:
+    """Selection by AtS and by the two fitted laws (results/different_law_for_selection.csv, the cache of tab2()):
+    PearCorr and RelAcc as fractions rounded to 4 decimals; the VanillaFit rows are one draw of unseeded starts."""
+    raw = _raw(f"{FINETUNING}/results/different_law_for_selection.csv",
+               "a06ffbf674f3aae039cf54b6746bc550070e1220a4bbd8db75b1e1a6aa974385")
+    expected = ["dataset", "ratio", "max_data_num", "predict_data_num", "metric", "method", "value"]
+    if list(raw.columns) != expected or len(raw) != 126:
+        raise SystemExit("finetuning: different_law_for_selection.csv: columns or row count differ from SOURCE.md")
+    return pd.DataFrame({"dataset": raw["dataset"].str.lower(), "ratio": raw["ratio"], "budget": raw["max_data_num"],
+                         "target_D": raw["predict_data_num"], "metric": raw["metric"], "method": raw["method"],
+                         "value": raw["value"]})
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -450,7 +528,11 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "choshen_curves": ("hitchhiker/choshen2024_learning_curves.csv", choshen_curves),
             "choshen_figure_cells": ("hitchhiker/choshen2024_figure_cells.csv", choshen_figure_cells),
             "regmix_runs": ("mixture/regmix_runs.csv", regmix_runs),
-            "regmix_named_mixtures": ("mixture/regmix_named_mixtures.csv", regmix_named_mixtures)}
+            "regmix_named_mixtures": ("mixture/regmix_named_mixtures.csv", regmix_named_mixtures),
+            "lin_curves": ("finetuning/lin2024_curves.csv", lin_curves),
+            "lin_rmsd": ("finetuning/lin2024_rmsd.csv", lin_rmsd),
+            "lin_table1": ("finetuning/lin2024_table1_repository.csv", lin_table1),
+            "lin_selection_by_law": ("finetuning/lin2024_selection_by_law.csv", lin_selection_by_law)}
 
 
 def render(name: str) -> bytes:

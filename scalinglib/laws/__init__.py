@@ -5,9 +5,9 @@ To add a law, write its declaration in the module of its paper (or a new one, im
 CONTRIBUTING.md at the repository root.
 """
 from .core import Law, arange, get_law, known_laws, register
-from . import (bnsl, chinchilla, data_constrained, hitchhiker, kaplan, mixture, moe, overtraining,  # noqa: F401
-               powerlaw, precision, routing, taskladder)
+from . import (bnsl, chinchilla, data_constrained, finetuning, hitchhiker, kaplan, mixture, moe,  # noqa: F401
+               overtraining, powerlaw, precision, routing, taskladder)
 from .bnsl import bnsl_law
 
 __all__ = ["Law", "arange", "get_law", "known_laws", "register", "bnsl_law",
-           "bnsl", "chinchilla", "data_constrained", "hitchhiker", "kaplan", "mixture", "moe", "overtraining", "powerlaw", "precision", "routing", "taskladder"]
+           "bnsl", "chinchilla", "data_constrained", "finetuning", "hitchhiker", "kaplan", "mixture", "moe", "overtraining", "powerlaw", "precision", "routing", "taskladder"]
