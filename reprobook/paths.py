@@ -26,8 +26,8 @@ def results_dir() -> Path:
 
 
 # Pages generated from the chapters' results files (reprobook.results.load_all) rather than from fits of their own:
-# the landing page, the scorecard and the citing page. They are executed after every chapter.
-BOOK_WIDE_PAGES = ("intro", "chapters/scorecard", "chapters/citing")
+# the landing page, the survey map, the scorecard and the citing page. They are executed after every chapter.
+BOOK_WIDE_PAGES = ("intro", "chapters/survey", "chapters/scorecard", "chapters/citing")
 
 
 def toc_files(root: Path = ROOT) -> list[str]:

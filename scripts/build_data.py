@@ -512,6 +512,47 @@ def lin_selection_by_law() -> pd.DataFrame:
                          "value": raw["value"]})
 
 
+SURVEY_TEXT = ("survey/sengupta2025_survey.txt", "debeb7b8916fa072155a8bb643cb217ebaf057c6b3af1eccbbec797b04830c4d")
+
+
+def _survey_table(header: str, n_columns: int) -> list[list[str]]:
+    """The rows of the survey's pipe table that starts with `header` (the extraction's text; the sha256 is this
+    file's, computed when the book first used it: the folder's SOURCE.md records none)."""
+    path = SOURCES / SURVEY_TEXT[0]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != SURVEY_TEXT[1]:
+        raise SystemExit(f"{path}: sha256 {digest} differs from the {SURVEY_TEXT[1]} the book built its tables from")
+    lines = path.read_text().splitlines()
+    start = lines.index(header) + 2                     # skip the header and the ---|--- line
+    rows = []
+    for line in lines[start:]:
+        if " | " not in line or line.startswith("Paper |"):
+            break
+        cells = [c.strip() for c in line.rstrip("|").split("|")]
+        rows.append((cells + [""] * n_columns)[:n_columns])
+    return rows
+
+
+def survey_laws() -> pd.DataFrame:
+    """The survey's Table 10 (App. B): each law's dependent and scaling variables (the functional forms were lost in
+    the text extraction), one row per paper as the table lists them."""
+    rows = _survey_table("Paper | Dependent variable | Scaling variable | Functional form |", 3)
+    if len(rows) != 40:
+        raise SystemExit(f"survey: Table 10 has {len(rows)} rows in the text, 40 expected")
+    return pd.DataFrame([{"row": i + 1, "paper": r[0], "dependent_variable": r[1], "scaling_variables": r[2]}
+                         for i, r in enumerate(rows)])
+
+
+def survey_reproducibility() -> pd.DataFrame:
+    """The survey's Table 11 (App. C): whether each paper released training and analysis code, as the table marks it
+    (Y/N); the table's links were lost in the extraction."""
+    rows = _survey_table("Paper | Training code | Analysis code | Github link |", 4)
+    if len(rows) != 45 or any(r[1] not in "YN" or r[2] not in "YN" for r in rows):
+        raise SystemExit(f"survey: Table 11 has {len(rows)} rows (45 expected) or a mark other than Y/N")
+    return pd.DataFrame([{"row": i + 1, "paper": r[0], "training_code": r[1] == "Y", "analysis_code": r[2] == "Y",
+                          "link_listed": r[3] == "Link"} for i, r in enumerate(rows)])
+
+
 BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinchilla_fig4),
             "brown_pythia_math": ("brown/pythia_math_correct_counts.csv", brown_pythia_math),
             "muennighoff_runs": ("muennighoff/datablations_c4_runs.csv", muennighoff_runs),
@@ -532,7 +573,9 @@ BUILDERS = {"chinchilla_fig4": ("chinchilla/hoffmann2022_fig4_points.csv", chinc
             "lin_curves": ("finetuning/lin2024_curves.csv", lin_curves),
             "lin_rmsd": ("finetuning/lin2024_rmsd.csv", lin_rmsd),
             "lin_table1": ("finetuning/lin2024_table1_repository.csv", lin_table1),
-            "lin_selection_by_law": ("finetuning/lin2024_selection_by_law.csv", lin_selection_by_law)}
+            "lin_selection_by_law": ("finetuning/lin2024_selection_by_law.csv", lin_selection_by_law),
+            "survey_laws": ("survey/sengupta2025_table10_laws.csv", survey_laws),
+            "survey_reproducibility": ("survey/sengupta2025_table11_code.csv", survey_reproducibility)}
 
 
 def render(name: str) -> bytes:
