@@ -23,7 +23,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from .errors import InputError
-from .inputs import as_finite_array, require_positive
+from .inputs import as_finite_array, require_positive, require_whole
 
 TARGET_D = 1_638_400                    # the full fine-tuning set: the loss every selection predicts
 BUDGETS = (204_800, 102_400, 51_200, 25_600, 12_800, 6_400, 3_200)   # gamma = 1/8 ... 1/512 of it
@@ -127,8 +127,7 @@ def phase_transition(D, L, k: int = ATS_K, delta: float = ATS_DELTA) -> int:
     require_positive("L", L, "AtS works in log L")
     if np.any(np.diff(D) <= 0):
         raise InputError("argument 'D' must be strictly increasing (the subsets from smallest to largest)")
-    if int(k) != k or k < 2:
-        raise InputError(f"argument 'k' must be a whole number >= 2, got {k!r}")
+    k = require_whole("k", k, 2)
     n = len(D)
     if n <= k:
         return 0

@@ -35,6 +35,22 @@ def as_finite_array(name: str, values, labels: Sequence | None = None) -> np.nda
     return arr
 
 
+def as_finite_matrix(name: str, values, n_columns: int | None = None, what: str = "values") -> np.ndarray:
+    """A non-empty 2-D float array (rows x columns, `n_columns` of them if given) with no NaN or infinity; a bad
+    value is named by its row and column."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"argument {name!r} is not numeric: {exc}") from None
+    if arr.ndim != 2 or arr.shape[0] == 0 or (n_columns is not None and arr.shape[1] != n_columns):
+        want = f"(n, {n_columns})" if n_columns is not None else "(rows, columns)"
+        raise InputError(f"argument {name!r} must be a non-empty 2-d array {want} of {what}, got shape {arr.shape}")
+    bad = np.argwhere(~np.isfinite(arr))
+    if bad.size:
+        raise InputError(f"argument {name!r} has a NaN or infinite value at row {bad[0][0]}, column {bad[0][1]}")
+    return arr
+
+
 def require_positive(name: str, arr: np.ndarray, why: str, labels: Sequence | None = None) -> None:
     """Raise unless every value is > 0 (a log is taken of it)."""
     bad = arr <= 0

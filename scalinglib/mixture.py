@@ -23,7 +23,7 @@ from scipy import stats
 
 from .errors import InputError
 from .fit import FitResult, fit
-from .inputs import as_finite_array
+from .inputs import as_finite_array, as_finite_matrix, require_number, require_whole
 from .laws.mixture import mixing_law
 
 # regression.ipynb, cell 13: every LightGBM setting the notebook states (the rest at LightGBM's defaults)
@@ -38,18 +38,7 @@ MIXING_T_HIGH = 0.1        # each start's t_j ~ U(0, 0.1)
 
 
 def _matrix(name: str, values, n_columns: int | None = None) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"argument {name!r} is not numeric: {exc}") from None
-    if arr.ndim != 2 or arr.shape[0] == 0 or (n_columns is not None and arr.shape[1] != n_columns):
-        want = f"(n, {n_columns})" if n_columns is not None else "(n, domains)"
-        raise InputError(f"argument {name!r} must be a non-empty 2-d array {want} of mixture weights, got shape "
-                         f"{arr.shape}")
-    bad = np.argwhere(~np.isfinite(arr))
-    if bad.size:
-        raise InputError(f"argument {name!r} has a NaN or infinite weight at row {bad[0][0]}, column {bad[0][1]}")
-    return arr
+    return as_finite_matrix(name, values, n_columns, what="mixture weights")
 
 
 def _target(name: str, values, n_rows: int) -> np.ndarray:
@@ -116,9 +105,7 @@ def regmix_lightgbm(weights, loss, validation: tuple | None = None, rounds: int 
         raise InputError(f"argument 'metrics' must name 'l1' and/or 'l2', got {metrics!r}")
     params = dict(LIGHTGBM_PARAMS, metric=list(metrics))
     if rounds is not None:
-        if int(rounds) != rounds or rounds < 1:
-            raise InputError(f"argument 'rounds' must be a whole number >= 1, got {rounds!r}")
-        params["num_iterations"] = int(rounds)
+        params["num_iterations"] = require_whole("rounds", rounds, 1)
     train = lgb.Dataset(x, y)
     if validation is None:
         model = lgb.train(params, train)
@@ -149,8 +136,7 @@ def ridge(weights, loss, penalty: float) -> Ridge:
     the coefficients are then not separately identified, and the minimum-norm solution is returned."""
     x = _matrix("weights", weights)
     y = _target("loss", loss, len(x))
-    if not (np.isfinite(penalty) and penalty >= 0):
-        raise InputError(f"argument 'penalty' must be a number >= 0, got {penalty!r}")
+    penalty = require_number("penalty", penalty, minimum=0)
     xm, ym = x.mean(axis=0), y.mean()
     xc, yc = x - xm, y - ym
     if penalty == 0:
@@ -167,14 +153,14 @@ def ye_starts(domains, pinned: str, n_random: int = 30, seed: int = 0, grid_ever
     domains = tuple(domains)
     if pinned not in domains:
         raise InputError(f"argument 'pinned' must be one of the domains {list(domains)}, got {pinned!r}")
-    if int(n_random) != n_random or n_random < 1:
-        raise InputError(f"argument 'n_random' must be a whole number >= 1, got {n_random!r}")
-    if len(grid_every) != 2 or any(int(g) != g or g < 1 for g in grid_every):
+    n_random = require_whole("n_random", n_random, 1)
+    if len(grid_every) != 2:
         raise InputError(f"argument 'grid_every' must be two whole numbers >= 1, got {grid_every!r}")
+    every_c, every_k = (require_whole("grid_every", g, 1) for g in grid_every)
     rng = np.random.default_rng(seed)
-    t = rng.uniform(0.0, MIXING_T_HIGH, size=(int(n_random), len(domains) - 1))
-    grid = np.array([(c, k) for c in MIXING_LOG_C[::grid_every[0]] for k in MIXING_LOG_K[::grid_every[1]]])
-    return np.column_stack([np.repeat(grid, int(n_random), axis=0), np.tile(t, (len(grid), 1))])
+    t = rng.uniform(0.0, MIXING_T_HIGH, size=(n_random, len(domains) - 1))
+    grid = np.array([(c, k) for c in MIXING_LOG_C[::every_c] for k in MIXING_LOG_K[::every_k]])
+    return np.column_stack([np.repeat(grid, n_random, axis=0), np.tile(t, (len(grid), 1))])
 
 
 @dataclass(frozen=True)
@@ -210,11 +196,12 @@ def simulate_and_average(predict: Callable[[np.ndarray], np.ndarray], prior, n_s
     prior = as_finite_array("prior", prior)
     if prior.ndim != 1 or len(prior) < 2 or (prior <= 0).any():
         raise InputError("argument 'prior' must be a 1-d array of at least two positive Dirichlet parameters")
-    if int(top_k) != top_k or not 1 <= top_k <= n_samples:
-        raise InputError(f"argument 'top_k' must be a whole number in [1, n_samples = {n_samples}], got {top_k!r}")
-    samples = np.random.RandomState(seed).dirichlet(prior, int(n_samples))
+    n_samples = require_whole("n_samples", n_samples, 1)
+    if require_whole("top_k", top_k, 1) > n_samples:
+        raise InputError(f"argument 'top_k' must be at most n_samples = {n_samples}, got {top_k!r}")
+    samples = np.random.RandomState(seed).dirichlet(prior, n_samples)
     predicted = np.asarray(predict(samples), float)
     if predicted.shape != (len(samples),):
         raise InputError(f"argument 'predict' must return one loss per sample ({len(samples)}), got shape "
                          f"{predicted.shape}")
-    return samples[np.argsort(predicted)[:int(top_k)]].mean(axis=0)
+    return samples[np.argsort(predicted)[:top_k]].mean(axis=0)

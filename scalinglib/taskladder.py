@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import InputError
 from .fit import FitResult, fit
-from .inputs import as_finite_array
+from .inputs import as_finite_array, require_whole
 from .scores import mean_relative_error  # noqa: F401  (the fitting error the authors print)
 
 WINDOW = 5            # --moving_avg 5: checkpoints averaged (step 1) and the moving-average window (step 2)
@@ -30,8 +30,7 @@ def moving_average(values, window: int = WINDOW) -> np.ndarray:
     """Trailing mean over `window` values; the first window - 1 outputs are running means (the code's
     moving_average, so a series keeps its length)."""
     values = as_finite_array("values", values)
-    if int(window) != window or window < 1:
-        raise InputError(f"argument 'window' must be a whole number >= 1, got {window!r}")
+    window = require_whole("window", window, 1)
     total = np.cumsum(values)
     out = total / np.arange(1, len(values) + 1)
     if len(values) >= window:
