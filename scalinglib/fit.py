@@ -61,11 +61,14 @@ class Problem:
         """Predictions or observations mapped into the space where residuals are taken."""
         return RESIDUAL_SPACES[self.residual_space](values)
 
-    def objective(self, weights: np.ndarray | None = None, targets: np.ndarray | None = None):
+    def objective(self, weights: np.ndarray | None = None, targets: np.ndarray | None = None,
+                  features: dict | None = None):
         """fg(free_theta (k, n_free), rows (k,)) -> (f, g) for lbfgs_batched.
 
         `weights` is None, (n,) for all starts, or (S, n) with one row per start (bootstrap counts);
-        `targets` is None (use y) or (S, n), one target vector per start (e.g. resampled curves).
+        `targets` is None (use y) or (S, n), one target vector per start (e.g. resampled curves);
+        `features` is None (the problem's own) or feature -> (S, n), one row per start (scalinglib.stacked: several
+        datasets in one batch, for laws that declare `row_features`).
         """
         law, loss = self.law, self.loss
         base = self.y if targets is None else targets
@@ -85,8 +88,9 @@ class Problem:
 
         def fg_block(theta_free, rows):
             w = weights[rows] if per_start else weights
+            feats = self.feats if features is None else {k: v[rows] for k, v in features.items()}
             with np.errstate(all="ignore"):  # overflow -> inf objective, rejected by the line search
-                pred, vjp = value_and_vjp(self.full_theta(theta_free), self.feats)
+                pred, vjp = value_and_vjp(self.full_theta(theta_free), feats)
                 resid = pred - (target[rows] if per_start_target else target)
                 terms = loss.rho(resid)
                 dterms = loss.drho(resid)
@@ -445,6 +449,16 @@ def _least_squares_loop(problem: Problem, fg, starts, lo, hi, options: dict | No
     return BatchResult(x=x, f=f, g=g, status=status.astype(str), n_iter=n_iter, n_eval=n_eval)
 
 
+def check_lbfgs_options(options) -> None:
+    """Refuse settings the batched L-BFGS does not take, naming the ones it does."""
+    if options is not None and not isinstance(options, Mapping):
+        raise InputError(f"argument 'options' must be a dict of optimizer settings, got {type(options).__name__}")
+    known = [k for k in inspect.signature(lbfgs_batched).parameters if k not in ("fg", "x0", "lower", "upper")]
+    unknown = sorted(set(options or {}) - set(known))
+    if unknown:
+        raise InputError(f"unknown option(s) {unknown} for optimizer 'lbfgs-batched'; it takes {known}")
+
+
 def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, starts=None,
         loss: str = "huber", delta: float | None = 1e-3, residual_space: str = "log",
         reduction: str = "sum", fixed: Mapping[str, float] | None = None, bounds=None,
@@ -490,10 +504,7 @@ def fit(law: str | Law, x: Mapping, y, data: pd.DataFrame | None = None, *, star
     if options is not None and not isinstance(options, Mapping):
         raise InputError(f"argument 'options' must be a dict of optimizer settings, got {type(options).__name__}")
     if optimizer == "lbfgs-batched":
-        known = [k for k in inspect.signature(lbfgs_batched).parameters if k not in ("fg", "x0", "lower", "upper")]
-        unknown = sorted(set(options or {}) - set(known))
-        if unknown:
-            raise InputError(f"unknown option(s) {unknown} for optimizer 'lbfgs-batched'; it takes {known}")
+        check_lbfgs_options(options)
     fg = problem.objective(weights, y_per_start)
     t0 = time.perf_counter()
     if optimizer == "lbfgs-batched":

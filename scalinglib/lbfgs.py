@@ -55,11 +55,15 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
                   gtol: float = 1e-9, ftol: float = 1e-10, max_backtracks: int = 60,
                   c1: float = 1e-4) -> BatchResult:
     """Minimise fg from every row of x0 (S, P). Stops a start when its projected gradient is below
-    gtol (absolute, max-norm) or one iteration lowers its objective by less than ftol (relative)."""
+    gtol (absolute, max-norm) or one iteration lowers its objective by less than ftol (relative).
+    `lower` and `upper` are (P,), the same box for every start, or (S, P), one box per start."""
     x_out = np.array(x0, dtype=float)
     n_starts, n_par = x_out.shape
     lo = np.full(n_par, -np.inf) if lower is None else np.asarray(lower, float)
     hi = np.full(n_par, np.inf) if upper is None else np.asarray(upper, float)
+    per_row = lo.ndim == 2 or hi.ndim == 2     # one box per start: compacted with the working rows below
+    if per_row:
+        lo, hi = np.broadcast_to(lo, x_out.shape), np.broadcast_to(hi, x_out.shape)
     np.clip(x_out, lo, hi, out=x_out)
     f_out, g_out = fg(x_out, np.arange(n_starts))
     n_eval = n_starts
@@ -71,6 +75,7 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
     # operation below is on contiguous arrays (no fancy indexing into the full batch).
     rows = np.flatnonzero(status == "")
     x, f, g = x_out[rows], f_out[rows], g_out[rows]
+    lo_w, hi_w = (lo[rows], hi[rows]) if per_row else (lo, hi)
     # Histories are slot-major, (memory, starts, P), so each slot is one contiguous (starts, P) block.
     s_hist = np.zeros((memory, rows.size, n_par))
     y_hist = np.zeros((memory, rows.size, n_par))
@@ -102,13 +107,14 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
             d[bad] = -g[bad]
             rho[:, bad] = 0.0
             has_hist &= ~bad
-        d[((x <= lo) & (d < 0)) | ((x >= hi) & (d > 0))] = 0.0
+        d[((x <= lo_w) & (d < 0)) | ((x >= hi_w) & (d > 0))] = 0.0
 
         step = np.where(has_hist, 1.0, np.minimum(1.0, 1.0 / np.maximum(np.linalg.norm(d, axis=1), 1e-300)))
         new_x, new_f, new_g = x.copy(), f.copy(), g.copy()
         pending = np.flatnonzero(alive)
         for _ in range(max_backtracks):
-            trial = np.clip(x[pending] + step[pending, None] * d[pending], lo, hi)
+            trial = np.clip(x[pending] + step[pending, None] * d[pending], lo_w[pending] if per_row else lo,
+                            hi_w[pending] if per_row else hi)
             ft, gt = fg(trial, rows[pending])
             n_eval += pending.size
             decrease = np.einsum("kp,kp->k", g[pending], trial - x[pending])
@@ -153,7 +159,7 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
         moved = alive & ~failed
         stalled = moved & ((f_old - f) <= ftol * np.maximum(np.maximum(np.abs(f_old), np.abs(f)), 1e-300))
         finished[stalled & (finished == 0)] = "ftol"
-        finished[moved & (_projected_grad_norm(x, g, lo, hi) <= gtol)] = "gradient"
+        finished[moved & (_projected_grad_norm(x, g, lo_w, hi_w) <= gtol)] = "gradient"
 
         newly = alive & (finished != 0)
         if newly.any():
@@ -167,6 +173,8 @@ def lbfgs_batched(fg: ObjectiveFn, x0: np.ndarray, lower: np.ndarray | None = No
             rows, x, f, g, alive = rows[keep], x[keep], f[keep], g[keep], alive[keep]
             s_hist, y_hist, rho = s_hist[:, keep], y_hist[:, keep], rho[:, keep]
             gamma, finished = gamma[keep], finished[keep]
+            if per_row:
+                lo_w, hi_w = lo_w[keep], hi_w[keep]
 
     rows, x, f, g = rows[alive], x[alive], f[alive], g[alive]
     x_out[rows], f_out[rows], g_out[rows], status[rows] = x, f, g, "max-iter"

@@ -30,7 +30,10 @@ def _run_part(indices: np.ndarray) -> BatchResult:
 
 
 def _fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and os.environ.get("SCALINGLIB_NO_FORK") != "1"
+    # A forked part is a daemonic pool worker, which may not start processes of its own: work split inside it
+    # (a big fit inside a map_split item) runs its parts one after the other, with the same numbers.
+    return ("fork" in multiprocessing.get_all_start_methods() and os.environ.get("SCALINGLIB_NO_FORK") != "1"
+            and not multiprocessing.current_process().daemon)
 
 
 def run_split(run: Callable[[np.ndarray], BatchResult], n_starts: int,

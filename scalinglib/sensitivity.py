@@ -12,21 +12,24 @@ import pandas as pd
 
 from .errors import InputError
 from .fit import FitResult, fit
+from .parallel import map_split
 
 
 def vary(base: Mapping, variants: Mapping[str, Mapping], describe: Callable[[FitResult], dict]) -> pd.DataFrame:
     """One row per variant: describe(fit) plus how the fit went (objective in the variant's own terms, starts,
-    starts in the best basin, stop reasons of the best start, seconds)."""
+    starts in the best basin, stop reasons of the best start, seconds). The variants are independent fits, so they
+    are dealt to the cores (parallel.map_split); "seconds" is each fit's own time in its process."""
     if not variants:
         raise InputError("vary() needs at least one variant")
-    rows = {}
-    for name, changes in variants.items():
+
+    def row(item):
+        name, changes = item
         result = fit(**{**base, **changes})
-        rows[name] = {**describe(result), "objective (own terms)": result.objective, "starts": len(result.starts),
-                      "starts in best basin": result.n_best_basin,
-                      "best start stopped by": str(result.status[result.best_index]),
-                      "seconds": result.seconds}
-    return pd.DataFrame.from_dict(rows, orient="index")
+        return {**describe(result), "objective (own terms)": result.objective, "starts": len(result.starts),
+                "starts in best basin": result.n_best_basin,
+                "best start stopped by": str(result.status[result.best_index]), "seconds": result.seconds}
+    items = list(variants.items())
+    return pd.DataFrame.from_dict(dict(zip(variants, map_split(row, items))), orient="index")
 
 
 def largest_mask(scale, fraction: float | None = None) -> np.ndarray:

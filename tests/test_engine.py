@@ -266,6 +266,14 @@ def test_map_split_gives_the_serial_results_in_order(monkeypatch):
     assert map_split(lambda v: v * v, items) == [v * v for v in items]
 
 
+def test_split_work_inside_a_forked_part_runs_serially_with_the_same_numbers():
+    """A map_split item that itself splits (a big fit, or another map_split) cannot fork from a pool worker; it
+    runs its parts one after the other and returns what it returns in the parent."""
+    from scalinglib.parallel import map_split
+    inner = [list(range(k, k + 5)) for k in range(6)]
+    assert map_split(lambda items: map_split(lambda v: v + 1, items), inner) == [[v + 1 for v in i] for i in inner]
+
+
 def test_kaplan_nd_matches_eq_1_5_and_its_gradient(nd, rng):
     law = sl.get_law("kaplan_nd")
     p = {"log_Nc": np.log(6.4e13), "log_Dc": np.log(1.8e13), "alpha_N": 0.076, "alpha_D": 0.103}

@@ -88,3 +88,21 @@ def test_an_incomplete_declaration_is_refused(kwargs, match):
 def test_law_argument_of_the_wrong_type_names_itself():
     with pytest.raises(sl.InputError, match=r"argument 'law' must be a law name or a Law, got list"):
         sl.fit(["chinchilla"], {"N": [1.0], "D": [1.0]}, [1.0])
+
+
+@pytest.mark.parametrize("name", [n for n in known_laws() if get_law(n).row_features])
+def test_a_row_features_law_evaluates_rows_with_their_own_points(name):
+    """row_features=True promises that (S, n) per-row features give each row its own dataset's values and gradient
+    (scalinglib.stacked relies on it): two rows with different points equal two separate evaluations."""
+    law = get_law(name)
+    params, x = law.example
+    theta = np.repeat(law.theta(params), 2, axis=0)
+    x2 = {k: np.asarray(v, float) * 1.7 for k, v in x.items()}
+    f1, f2 = law.features(x), law.features(x2)
+    stacked = {k: np.concatenate([f1[k], f2[k]]) for k in f1 if np.ndim(f1[k]) == 2}
+    y, vjp = law.value_and_vjp(theta, stacked)
+    y1, vjp1 = law.value_and_vjp(theta[:1], f1)
+    y2, vjp2 = law.value_and_vjp(theta[:1], f2)
+    np.testing.assert_allclose(y, np.vstack([y1, y2]), rtol=1e-12)
+    v = np.ones_like(y)
+    np.testing.assert_allclose(vjp(v), np.vstack([vjp1(v[:1]), vjp2(v[:1])]), rtol=1e-10)

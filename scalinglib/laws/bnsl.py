@@ -73,7 +73,7 @@ def bnsl_law(n_breaks: int) -> Law:
         name=name, title=f"Broken neural scaling law with {n_breaks} break(s)",
         equation=r"y = a + b x^{-c_0} \prod_i \left(1 + (x/d_i)^{1/f_i}\right)^{-c_i f_i}",
         params=_bnsl_params(n_breaks), variables=("x",), log_variables=("x",), space="linear",
-        evaluate=_make_bnsl_evaluate(n_breaks), start_grid=grid, bounds=bounds,
+        evaluate=_make_bnsl_evaluate(n_breaks), start_grid=grid, bounds=bounds, row_features=True,
         natural=lambda p: {**p, "b": np.exp(p["log_b"]), **{f"d{i}": np.exp(p[f"log_d{i}"]) for i in range(1, n_breaks + 1)}},
         example=({"a": 0.3, "log_b": 0.5, "c0": 0.1, **{k: v for i in range(1, n_breaks + 1)
                   for k, v in ((f"c{i}", 1.0), (f"log_d{i}", 2.0 * i + 2.0), (f"f{i}", 0.5))}},
@@ -148,19 +148,19 @@ def _evaluate_m4(p: dict, f: dict, bisections: int = 18, newton_steps: int = 4):
 
 M2 = register(Law(name="m2", title="M2: y = eps + beta x^c", equation=r"y = \varepsilon + \beta x^{c}",
                   params=("eps", "log_beta", "c"), variables=("x",), log_variables=("x",), space="linear",
-                  evaluate=_evaluate_m2,
+                  evaluate=_evaluate_m2, row_features=True,
                   start_grid={"eps": (0.0,), "log_beta": (0.0,), "c": (-0.3,)},
                   example=({"eps": 0.2, "log_beta": 1.0, "c": -0.3}, {"x": [1.0, 10.0, 100.0]})))
 M3 = register(Law(name="m3", title="M3: y = beta (1/x + gamma)^c", equation=r"y = \beta (x^{-1} + \gamma)^{c}",
                   params=("log_beta", "gamma", "c"), variables=("x",), log_variables=("x",), space="linear",
-                  evaluate=_evaluate_m3,
+                  evaluate=_evaluate_m3, row_features=True,
                   start_grid={"log_beta": (0.0,), "gamma": (0.0,), "c": (0.3,)},
                   bounds={"gamma": (0.0, np.inf), "c": (0.0, np.inf)},
                   example=({"log_beta": 0.5, "gamma": 0.01, "c": 0.3}, {"x": [1.0, 10.0, 100.0]})))
 M4 = register(Law(name="m4", title="M4: (y - eps_inf) / (eps_0 - y)^alpha = beta x^c",
                   equation=r"\frac{y - \varepsilon_\infty}{(\varepsilon_0 - y)^{\alpha}} = \beta x^{c}",
                   params=("eps_inf", "eps_0", "alpha", "log_beta", "c"), variables=("x",), log_variables=("x",),
-                  space="linear", evaluate=_evaluate_m4,
+                  space="linear", evaluate=_evaluate_m4, row_features=True,
                   start_grid={"eps_inf": (0.0,), "eps_0": (1.0,), "alpha": (1.0,), "log_beta": (0.0,), "c": (-0.3,)},
                   bounds={"eps_inf": (0.0, np.inf), "alpha": (0.0, 50.0)},
                   example=({"eps_inf": 0.1, "eps_0": 1.2, "alpha": 0.8, "log_beta": 2.0, "c": -0.4},

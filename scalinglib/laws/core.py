@@ -78,6 +78,9 @@ class Law:
     must_fix: tuple[str, ...] = ()      # parameters the gradient does not cover: fits must hold them fixed
     example: tuple[Mapping, Mapping] | None = None  # (parameters, variables) where the law is defined
     source: str = ""                    # where the form is printed, e.g. "Eq. 2; App. D.2"
+    # True when `evaluate` reads only the (1, n) row features, elementwise, and its vjp sums over axis 1: then
+    # several datasets can run as rows of one batch (scalinglib.stacked), each row holding its own points.
+    row_features: bool = False
 
     def __post_init__(self):
         if (self.formula is None) == (self.evaluate is None):
