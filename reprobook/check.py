@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from scalinglib.errors import InputError
+from scalinglib.published import undetermined, within
 
 from .errors import CheckFailed
 from .published import Published
@@ -64,16 +65,8 @@ class Determinacy:
     max_decades: float = 1.0
 
     def problem(self, pub: Published | None, interval: tuple[float, float] | None) -> str | None:
-        if interval is None:
-            return None
-        lo, hi = interval
-        if lo > 0:
-            decades = math.log10(hi / lo)
-            if decades > self.max_decades:
-                return f"interval spans {decades:.1f} decades, over {self.max_decades:g}"
-        elif hi >= 0 and pub is not None and pub.value not in (None, 0.0):
-            return "interval holds 0"
-        return None
+        # the library's rule, so `scalinglib compare` and the book call a value undetermined alike
+        return undetermined(interval, None if pub is None else pub.value, self.max_decades)
 
 
 DEFAULT_DETERMINACY = Determinacy()
@@ -120,7 +113,7 @@ class Tolerance:
             return lo <= value <= hi
         width = {"rel": self.amount * abs(pub.value), "abs": self.amount,
                  "printed": 0.5 * 10.0 ** (-self.amount)}[self.kind]
-        return abs(value - pub.value) <= width * (1 + 1e-12)
+        return within(value, pub.value, width)
 
     def describe(self, pub: Published | None) -> str:
         if self.kind == "claim":

@@ -76,8 +76,8 @@ LAWS = (
     Law("Ma et al. (2024)", "App. B", "App. B.9; Table 11"),
     Law("Diaz and Madaio (2024)", "Sect. 4", "Sect. 4", why_not=NOT_A_FIT),
     Law("Sorscher et al. (2023)", "Sect. 4", "Sect. 4; Table 11", why_not=NOT_A_FIT),
-    Law("Besiroglu et al. (2024)", "App. A", "the book's methods chapter (the Chinchilla replication)", ("methods",),
-        in_survey=False),
+    Law("Besiroglu et al. (2024)", "App. A", "the book's methods chapter (the Chinchilla replication) and its "
+        "workbench for readers' runs, which reproduces it from a CSV file", ("methods", "workbench"), in_survey=False),
     Law("Gadre et al. (2024)", "RQ1", "beside Sardana et al.: over-training and downstream error", ("gadre",),
         in_survey=False),
     Law("Bhagia et al. (2024)", "RQ5", "beside Chen et al. (2024c): task accuracy from a model ladder", ("bhagia",),

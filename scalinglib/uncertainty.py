@@ -58,12 +58,15 @@ def resample_weights(n_points: int, n_resamples: int, seed: int) -> np.ndarray:
 
 
 def bootstrap(result: FitResult, n_resamples: int = 1000, seed: int = 0,
-              derived: Callable[[dict], dict] | None = None, starts: np.ndarray | None = None) -> Bootstrap:
+              derived: Callable[[dict], dict] | None = None, starts: np.ndarray | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Bootstrap:
     """Refit `result`'s problem on n_resamples resamples of its points.
 
     Each resample starts from the full-data optimum (as Besiroglu et al. 2024 start theirs from
     Hoffmann's values), or from every row of `starts` keeping the best. `derived(params)` maps the
-    natural parameters (arrays) to further quantities (e.g. the allocation exponents).
+    natural parameters (arrays) to further quantities (e.g. the allocation exponents). `progress(done, total)`,
+    if given, is called as the resamples finish: they then run in 20 batches instead of one (each resample is its
+    own independent rows, so the numbers are the same).
     """
     n_resamples = require_whole("n_resamples", n_resamples, 2)
     seed = require_whole("seed", seed, 0)
@@ -71,10 +74,17 @@ def bootstrap(result: FitResult, n_resamples: int = 1000, seed: int = 0,
     base = result.finals[result.best_index][None, :] if starts is None else np.atleast_2d(starts)
     k = base.shape[0]
     weights = resample_weights(problem.n_points, n_resamples, seed)
-    refit = result.refit(starts=np.tile(base, (n_resamples, 1)), weights=np.repeat(weights, k, axis=0))
-    objectives = refit.objectives.reshape(n_resamples, k)
-    pick = np.argmin(objectives, axis=1) + np.arange(n_resamples) * k
-    theta = problem.full_theta(refit.finals[pick])
+    size = n_resamples if progress is None else -(-n_resamples // 20)
+    finals, converged = [], []
+    for first in range(0, n_resamples, size):
+        part = weights[first:first + size]
+        refit = result.refit(starts=np.tile(base, (len(part), 1)), weights=np.repeat(part, k, axis=0))
+        pick = np.argmin(refit.objectives.reshape(len(part), k), axis=1) + np.arange(len(part)) * k
+        finals.append(refit.finals[pick])
+        converged.append(refit.converged[pick])
+        if progress is not None:
+            progress(first + len(part), n_resamples)
+    theta = problem.full_theta(np.concatenate(finals))
     raw = {name: theta[:, i] for i, name in enumerate(problem.law.params)}
     samples = {**raw, **problem.law.natural_params(raw)}
     estimate = {**result.params, **result.natural}
@@ -83,7 +93,7 @@ def bootstrap(result: FitResult, n_resamples: int = 1000, seed: int = 0,
         estimate.update({kk: float(v) for kk, v in derived(estimate).items()})
     return Bootstrap(samples={kk: np.asarray(v, float) for kk, v in samples.items()}, estimate=estimate,
                      n_resamples=n_resamples, seed=seed,
-                     n_not_converged=int((~refit.converged[pick]).sum()),
+                     n_not_converged=int((~np.concatenate(converged)).sum()),
                      method=f"{n_resamples} resamples of the {problem.n_points} points with replacement "
                             f"(numpy seed {seed}), each refitted with {result.method()} from "
                             f"{'the full-data optimum' if starts is None else f'{k} starts'}")

@@ -33,6 +33,25 @@ except sl.InputError as exc:
 """
 
 
+CLI_PROBE = PROBE.split("import numpy as np")[0] + """
+from scalinglib.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+# Illustrative runs from Eq. 10's constants (not data), typed as a reader would: 9 runs, loss to 4 decimals.
+HAND_WRITTEN_RUNS = """params,tokens,loss
+1e8,2e9,3.4859
+1e8,1e10,3.1153
+1e8,5e10,2.8792
+1e9,2e9,3.0655
+1e9,1e10,2.6949
+1e9,5e10,2.4587
+1e10,2e9,2.8733
+1e10,1e10,2.5027
+1e10,5e10,2.2666
+"""
+
+
 def test_scalinglib_installs_and_fits_without_the_book(tmp_path):
     wheels, site, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -48,7 +67,10 @@ def test_scalinglib_installs_and_fits_without_the_book(tmp_path):
     wheel = next(wheels.glob("scalinglib-*.whl"))
     subprocess.run(pip + ["install", "--no-deps", "--target", str(site), str(wheel)], check=True, capture_output=True)
     installed = sorted(p.name for p in site.iterdir() if not p.name.endswith(".dist-info"))
-    assert installed == ["scalinglib"], f"the distribution must hold scalinglib alone, found {installed}"
+    # the package alone, and the `scalinglib` command (bin/)
+    assert installed == ["bin", "scalinglib"], f"the distribution must hold scalinglib alone, found {installed}"
+    assert sorted(p.name for p in (site / "bin").iterdir()) == ["scalinglib"]
+    assert (site / "scalinglib" / "published.yaml").is_file() and not (site / "scalinglib" / "published.yaml").is_symlink()
     out = subprocess.run([sys.executable, "-c", PROBE, str(site)], capture_output=True, text=True, cwd=elsewhere,
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
@@ -56,10 +78,34 @@ def test_scalinglib_installs_and_fits_without_the_book(tmp_path):
     assert lines[0].endswith("0.34 0.28"), lines
     assert lines[1] == "registry needs a root: True"
 
+    # The command line of the installed copy, outside the repository, on a file written by hand: it fits, prints
+    # bootstrap intervals and compares with the published constants shipped inside the wheel, without matplotlib.
+    (elsewhere / "runs.csv").write_text(HAND_WRITTEN_RUNS)
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    cli = subprocess.run([sys.executable, "-c", CLI_PROBE, "fit", "chinchilla", "runs.csv", "--x", "N=params",
+                          "--x", "D=tokens", "--y", "loss", "--loss", "squared", "--bootstrap", "20",
+                          "--compare", "hoffmann2022/eq10"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert cli.returncode == 0, cli.stderr
+    assert "95% lower" in cli.stdout and "compared with Hoffmann et al. (2022)" in cli.stdout, cli.stdout
+    alpha_row = [line for line in cli.stdout.splitlines() if line.startswith("alpha ")][-1]   # the comparison
+    assert "reproduced" in alpha_row, cli.stdout      # 0.34 comes back from 9 runs with 4-decimal losses
+    no_figure = subprocess.run([sys.executable, "-c", CLI_PROBE, "fit", "chinchilla", "runs.csv", "--x", "N=params",
+                                "--x", "D=tokens", "--y", "loss", "--figure", "fit.png"], capture_output=True,
+                               text=True, cwd=elsewhere, env=env)
+    assert no_figure.returncode == 2 and "--figure needs matplotlib" in no_figure.stderr, no_figure.stderr
+    assert no_figure.stdout == ""                      # refused before fitting
+    script = site / "bin" / "scalinglib"
+    helped = subprocess.run([sys.executable, str(script), "fit", "--help"], capture_output=True, text=True,
+                            cwd=elsewhere, env=env)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: scalinglib fit"), helped.stderr
+
 
 def test_scalinglib_names_nothing_of_the_book():
     """No path into the repository, no chapter, table of contents, results file or book package."""
     pattern = re.compile(r"reprobook|_toc\.yml|chapters/|results/|parents\[|SCALINGLIB_DATA|myst_nb|matplotlib")
+    def allowed(path, line):      # `scalinglib fit --figure` imports matplotlib when asked (the extra 'figures')
+        return path.name == "cli.py" and not pattern.search(line.replace("matplotlib", ""))
     offenders = [f"{p.relative_to(ROOT)}:{i}: {line.strip()}" for p in sorted((ROOT / "scalinglib").rglob("*.py"))
-                 for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+                 for i, line in enumerate(p.read_text().splitlines(), 1)
+                 if pattern.search(line) and not allowed(p, line)]
     assert not offenders, "\n".join(offenders)

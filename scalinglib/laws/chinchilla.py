@@ -54,6 +54,9 @@ CHINCHILLA = register(Law(
     example=({"a": 6.0, "b": 6.0, "e": 0.5, "alpha": 0.34, "beta": 0.28},
              {"N": [1e8, 1e9, 1e10], "D": [2e9, 2e10, 2e11]}),
     source="Eq. 2; fitted as in App. D.2 (Eq. 11)",
+    objective={"loss": "huber", "delta": 1e-3, "residual_space": "log", "reduction": "sum"},
+    objective_source="Hoffmann et al. (2022), Eq. 3 (Sect. 3.3) and App. D.2: Huber, delta 1e-3, on log residuals, "
+                     "summed",
 ))
 
 

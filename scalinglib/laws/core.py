@@ -81,6 +81,10 @@ class Law:
     # True when `evaluate` reads only the (1, n) row features, elementwise, and its vjp sums over axis 1: then
     # several datasets can run as rows of one batch (scalinglib.stacked), each row holding its own points.
     row_features: bool = False
+    # The objective the paper fits with (fit() keywords: loss, delta, residual_space, reduction) and where it says
+    # so; empty where the book has not established it (scalinglib.workbench then uses the engine's default).
+    objective: Mapping = field(default_factory=dict)
+    objective_source: str = ""
 
     def __post_init__(self):
         if (self.formula is None) == (self.evaluate is None):

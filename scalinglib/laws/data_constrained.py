@@ -80,6 +80,9 @@ DATA_CONSTRAINED = register(Law(
     example=({"a": 6.255, "b": 7.304, "e": 0.6008, "alpha": 0.3526, "beta": 0.3526, "rd_star": 15.4, "rn_star": 5.3},
              {"N": [1e8, 1e9, 9e9], "D": [1e9, 4e10, 4e10], "U": [1e9, 1e10, 1e10]}),
     source="Eqs. 5-6 (Sect. 3.1) and App. A",
+    objective={"loss": "huber", "delta": 1e-3, "residual_space": "log", "reduction": "sum"},
+    objective_source="Muennighoff et al. (2023), fitted as Hoffmann et al. (their notebook, cells 7 and 29): Huber, "
+                     "delta 1e-3, on log residuals, summed",
 ))
 
 

@@ -32,7 +32,7 @@ SEARCHES = {"Chinchilla": "chapters/chinchilla", "Kaplan": "chapters/kaplan", "M
             "Monkeys": "chapters/brown", "broken": "chapters/bnsl", "Krajewski": "chapters/krajewski",
             "precision": "chapters/kumar", "routing": "chapters/clark",
             "over-training": "chapters/gadre", "ladder": "chapters/bhagia", "Hitchhiker": "chapters/choshen",
-            "RegMix": "chapters/regmix", "rectified": "chapters/lin"}
+            "RegMix": "chapters/regmix", "rectified": "chapters/lin", "workbench": "chapters/workbench"}
 timings: dict[str, float] = {}
 
 
