@@ -14,8 +14,29 @@ import numpy as np
 from .core import Law, register
 
 
-def _rectified(p, f):
-    return np.exp(p["b"]) / (np.exp(p["l"]) + np.exp(p["beta"] * f["logD_row"])) + np.exp(p["e"])
+# Hand-written gradients: the chapter fits each law to 90 curves from 81 starts at once, several times, and the
+# derived (complex-step) gradient cost about three times as much (measured: 18.5 s against 6.4 s for the vanilla
+# law's 7,290 rows on 2 cores). All three read only the row features, so they can also be stacked.
+def _rectified_parts(p, f):
+    """B / (D_l + D^beta) + E and what its gradient needs."""
+    big_b, d_l, power = np.exp(p["b"]), np.exp(p["l"]), np.exp(p["beta"] * f["logD_row"])
+    total = d_l + power
+    term = big_b / total
+    big_e = np.exp(p["e"])
+    return term + big_e, (term, total, d_l, power, big_e)
+
+
+def _rectified_columns(v, parts, log_d):
+    """d/d(b, l, beta, e) of the rectified law, contracted with v (the rows' sums)."""
+    term, total, d_l, power, big_e = parts
+    tv = term * v
+    share = tv / total
+    return [tv.sum(1), -(share * d_l).sum(1), -(share * power * log_d).sum(1), big_e[:, 0] * v.sum(1)]
+
+
+def _evaluate_rectified(p, f):
+    y, parts = _rectified_parts(p, f)
+    return y, lambda v: np.column_stack(_rectified_columns(v, parts, f["logD_row"]))
 
 
 def _natural_rectified(p):
@@ -33,7 +54,8 @@ RECTIFIED = register(Law(
     variables=("D",),
     log_variables=("D",),
     space="linear",
-    formula=_rectified,
+    evaluate=_evaluate_rectified,
+    row_features=True,
     start_grid={"b": (0.0, 3.0, 6.0), "l": (0.0, 3.0, 6.0), "beta": (0.2, 0.5, 1.0), "e": (-1.0, 0.0, 0.5)},
     bounds={"beta": BOUNDS["beta"], "b": (-20.0, 40.0), "l": (-20.0, 40.0), "e": (-10.0, 3.0)},
     natural=_natural_rectified,
@@ -42,8 +64,15 @@ RECTIFIED = register(Law(
 ))
 
 
-def _rectified_alpha(p, f):
-    return _rectified(p, f) ** p["alpha"]
+def _evaluate_rectified_alpha(p, f):
+    r, parts = _rectified_parts(p, f)
+    y = r ** p["alpha"]
+    scale = p["alpha"] * y / r                    # d y / d r
+    log_r = np.log(r)
+
+    def vjp(v):
+        return np.column_stack([*_rectified_columns(scale * v, parts, f["logD_row"]), (y * log_r * v).sum(1)])
+    return y, vjp
 
 
 RECTIFIED_ALPHA = register(Law(
@@ -54,7 +83,8 @@ RECTIFIED_ALPHA = register(Law(
     variables=("D",),
     log_variables=("D",),
     space="linear",
-    formula=_rectified_alpha,
+    evaluate=_evaluate_rectified_alpha,
+    row_features=True,
     start_grid={**RECTIFIED.start_grid, "alpha": (0.5, 1.0, 2.0)},
     bounds={**RECTIFIED.bounds, "alpha": BOUNDS["alpha"]},
     natural=lambda p: {**_natural_rectified(p), "alpha": p["alpha"]},
@@ -63,8 +93,19 @@ RECTIFIED_ALPHA = register(Law(
 ))
 
 
-def _vanilla(p, f):
-    return (np.exp(p["b"] - p["beta"] * f["logD_row"]) + np.exp(p["e"])) ** p["alpha"]
+def _evaluate_vanilla(p, f):
+    power, big_e = np.exp(p["b"] - p["beta"] * f["logD_row"]), np.exp(p["e"])
+    base = power + big_e
+    y = base ** p["alpha"]
+    scale = p["alpha"] * y / base                 # d y / d base
+    log_base = np.log(base)
+
+    def vjp(v):
+        sv = scale * v
+        su = sv * power
+        return np.column_stack([su.sum(1), -(su * f["logD_row"]).sum(1), big_e[:, 0] * sv.sum(1),
+                                (y * log_base * v).sum(1)])
+    return y, vjp
 
 
 VANILLA = register(Law(
@@ -75,7 +116,8 @@ VANILLA = register(Law(
     variables=("D",),
     log_variables=("D",),
     space="linear",
-    formula=_vanilla,
+    evaluate=_evaluate_vanilla,
+    row_features=True,
     start_grid={"b": (0.0, 2.0, 5.0), "beta": (0.2, 0.5, 1.0), "e": (-1.0, 0.0, 0.5), "alpha": (0.5, 1.0, 2.0)},
     bounds={"beta": BOUNDS["beta"], "alpha": BOUNDS["alpha"], "b": (-20.0, 40.0), "e": (-10.0, 3.0)},
     natural=lambda p: {"B": np.exp(p["b"]), "beta": p["beta"], "E": np.exp(p["e"]), "alpha": p["alpha"]},
