@@ -72,10 +72,12 @@ site: $(STAMP)
 	$(BIN)/python -m pytest tests/site
 
 ## notebooks: nbval executes every chapter (kernel scalinglib-book) and compares each cell marked
-## NBVAL_CHECK_OUTPUT with its committed output; results files go to a scratch folder, never to results/
+## NBVAL_CHECK_OUTPUT with its committed output; results files go to a scratch folder, never to results/.
+## Two chapters at a time (pytest-xdist; loadscope keeps each notebook's cells in order on one worker)
 notebooks: $(STAMP)
 	SCALINGLIB_RESULTS=$(abspath _build/nbval-results) $(BIN)/python -m pytest --nbval-lax \
-	  --nbval-kernel-name scalinglib-book -p no:cacheprovider --durations=0 --durations-min=5 chapters
+	  --nbval-kernel-name scalinglib-book -p no:cacheprovider --durations=0 --durations-min=5 \
+	  -n 2 --dist loadscope chapters
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/fit_speed.py
