@@ -82,20 +82,18 @@ def test_fit_prints_intervals_writes_a_record_and_compares(runs, tmp_path):
     assert all(abs(6 * r["N_opt (parameters)"] * r["D_opt (tokens)"] / r["compute (FLOPs)"] - 1) < 1e-9 for r in rows)
 
 
-def test_json_to_stdout_is_the_record_alone(runs):
-    out = run(*fit_args(runs, "--loss", "squared", "--json", "-"))
-    assert out.returncode == 0, out.stderr
-    record = json.loads(out.stdout)
+def test_json_to_stdout_is_the_record_alone(runs, capsys):      # in process: the subprocess path is tested above
+    assert cli.main(fit_args(runs, "--loss", "squared", "--json", "-")) == 0
+    record = json.loads(capsys.readouterr().out)
     for key in ("id", "law", "parameters", "intervals", "interval_method", "dataset", "dataset_sha256", "rows",
                 "n_points", "objective", "method", "note", "scalinglib_version"):      # the book's fits.json fields
         assert key in record
 
 
-def test_backtest_holds_out_the_largest_runs(runs):
-    out = run("backtest", "chinchilla", runs, "--x", "N=model params", "--x", "D=tokens", "--y", "final loss",
-              "--by", "flops", "--largest", "2", "--loss", "squared", "--json")
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+def test_backtest_holds_out_the_largest_runs(runs, capsys):
+    assert cli.main(["backtest", "chinchilla", str(runs), "--x", "N=model params", "--x", "D=tokens", "--y",
+                     "final loss", "--by", "flops", "--largest", "2", "--loss", "squared", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
     assert len(result["held_rows"]) == 2 and result["held-out mean |log error|"] < 1e-3
 
 
